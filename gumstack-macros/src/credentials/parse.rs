@@ -1,0 +1,179 @@
+//! Read the struct and its `#[cred(...)]` attributes.
+
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
+
+use crate::{attrs, ctxt::Ctxt};
+
+pub struct CredentialsStruct {
+    pub ident: Ident,
+    pub fields: Vec<Field>,
+}
+
+pub struct Field {
+    pub ident: Ident,
+    pub ty: Type,
+    /// `T` of an `Option<T>` field.
+    pub optional: Option<Type>,
+    pub label: String,
+    pub description: Option<String>,
+    pub placeholder: Option<String>,
+    /// `#[cred(secret)]`, or the type is written `Secret`.
+    pub secret: bool,
+    /// Whether `secret` was written (then the type must be `Secret`).
+    pub secret_flag: bool,
+    pub env: String,
+}
+
+const KEYS: &str = "`label`, `description`, `placeholder`, `secret` or `env`";
+
+pub fn credentials(cx: &mut Ctxt, input: &DeriveInput) -> Option<CredentialsStruct> {
+    let ident = &input.ident;
+    let named = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => named,
+            Fields::Unnamed(_) => {
+                cx.error(
+                    ident,
+                    format!(
+                        "`#[derive(Credentials)]` needs named fields: `{ident}` is a tuple struct, but each field needs a name (it is the field's name in the form and config.yaml)"
+                    ),
+                );
+                return None;
+            }
+            Fields::Unit => {
+                cx.error(
+                    ident,
+                    format!("`#[derive(Credentials)]` needs named fields: `{ident}` has none"),
+                );
+                return None;
+            }
+        },
+        Data::Enum(_) => {
+            cx.error(
+                ident,
+                format!(
+                    "`#[derive(Credentials)]` works on structs with named fields, and `{ident}` is an enum"
+                ),
+            );
+            return None;
+        }
+        Data::Union(_) => {
+            cx.error(
+                ident,
+                format!(
+                    "`#[derive(Credentials)]` works on structs with named fields, and `{ident}` is a union"
+                ),
+            );
+            return None;
+        }
+    };
+    if !input.generics.params.is_empty() {
+        cx.error(&input.generics, "a credentials struct cannot be generic");
+    }
+    let fields = named
+        .named
+        .iter()
+        .map(|f| field(cx, f))
+        .collect::<Vec<_>>();
+    Some(CredentialsStruct {
+        ident: ident.clone(),
+        fields,
+    })
+}
+
+fn field(cx: &mut Ctxt, f: &syn::Field) -> Field {
+    let ident = f.ident.clone().expect("named field");
+    let name = ident.to_string();
+    let mut label = None::<LitStr>;
+    let mut description = None::<LitStr>;
+    let mut placeholder = None::<LitStr>;
+    let mut env = None::<LitStr>;
+    let mut secret_flag = false;
+    for attr in f.attrs.iter().filter(|a| a.path().is_ident("cred")) {
+        let result = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            let slot = match key.as_str() {
+                "label" => &mut label,
+                "description" => &mut description,
+                "placeholder" => &mut placeholder,
+                "env" => &mut env,
+                "secret" => {
+                    if secret_flag {
+                        cx.error(&meta.path, "duplicate `secret` in `#[cred]`");
+                    }
+                    secret_flag = true;
+                    return Ok(());
+                }
+                _ => {
+                    cx.error(
+                        &meta.path,
+                        format!(
+                            "unknown `#[cred]` key `{}`; expected {KEYS}",
+                            quote::ToTokens::to_token_stream(&meta.path)
+                        ),
+                    );
+                    if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<syn::Expr>()?;
+                    }
+                    return Ok(());
+                }
+            };
+            let value: LitStr = meta.value()?.parse()?;
+            if slot.is_some() {
+                cx.error(&meta.path, format!("duplicate `{key}` in `#[cred]`"));
+            }
+            *slot = Some(value);
+            Ok(())
+        });
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    let env_name = match &env {
+        Some(lit) => {
+            if let Some(problem) = attrs::env_name_problem(&lit.value()) {
+                cx.error(lit, problem);
+            }
+            lit.value()
+        }
+        None => {
+            let derived = name.to_ascii_uppercase();
+            if let Some(problem) = attrs::env_name_problem(&derived) {
+                cx.error(
+                    &ident,
+                    format!("{problem} (it is derived from the field name; set `#[cred(env = \"...\")]`)"),
+                );
+            }
+            derived
+        }
+    };
+    let optional = attrs::option_inner(&f.ty).cloned();
+    let written_secret = is_secret_type(optional.as_ref().unwrap_or(&f.ty));
+    Field {
+        label: label.map(|l| l.value()).unwrap_or_else(|| default_label(&name)),
+        description: description
+            .map(|d| d.value())
+            .or_else(|| attrs::doc_text(&f.attrs)),
+        placeholder: placeholder.map(|p| p.value()),
+        secret: secret_flag || written_secret,
+        secret_flag,
+        env: env_name,
+        ty: f.ty.clone(),
+        optional,
+        ident,
+    }
+}
+
+fn is_secret_type(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Secret"))
+}
+
+/// `api_key` -> `Api key`.
+fn default_label(name: &str) -> String {
+    let words = name.trim_matches('_').replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name.to_owned(),
+    }
+}

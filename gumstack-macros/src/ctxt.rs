@@ -1,0 +1,34 @@
+//! Collects every error of one macro invocation, so the user sees them all at once.
+
+use std::fmt::Display;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+#[derive(Default)]
+pub struct Ctxt {
+    errors: Vec<syn::Error>,
+}
+
+impl Ctxt {
+    /// An error pointing at `tokens`.
+    pub fn error(&mut self, tokens: impl ToTokens, message: impl Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    pub fn syn_error(&mut self, error: syn::Error) {
+        self.errors.push(error);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// The collected errors as `compile_error!`s.
+    pub fn into_compile_errors(self) -> TokenStream {
+        self.errors
+            .into_iter()
+            .map(|e| e.into_compile_error())
+            .collect()
+    }
+}

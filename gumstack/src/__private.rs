@@ -1,0 +1,315 @@
+//! Paths for generated code only: no semver guarantees.
+//!
+//! Everything the macros emit goes through `::gumstack::__private`, so a server
+//! crate needs no direct dependency on rmcp, serde_json or schemars.
+
+use std::{
+    borrow::Cow,
+    sync::{Arc, OnceLock},
+};
+
+pub use rmcp;
+pub use schemars;
+pub use serde;
+pub use serde_json;
+
+pub use crate::auth::{CredAuth, NoAuth, OAuth};
+pub use crate::credentials::{CredentialValue, SecretField};
+pub use crate::host::run;
+pub use crate::tools::{
+    args::Args,
+    output::{IntoContent, IntoStructured, NoSchema, Output, OutputSchema, StructuredSchema, tool_error},
+};
+
+use rmcp::{
+    ErrorData,
+    model::{
+        CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+        ServerCapabilities, ServerConfig, Tool,
+    },
+};
+
+use crate::{
+    CredentialField, Credentials, CredentialsError, Error, FieldError, OAuthCredentials, Result,
+    Server,
+};
+
+// ---- trait checks, emitted with the span of the user's own type ----
+
+pub const fn assert_credentials<T: Credentials>() {}
+pub const fn assert_auth_provider<P: crate::AuthProvider>() {}
+pub const fn assert_secret_field<T: SecretField>() {}
+pub const fn assert_credential_value<T: CredentialValue>() {}
+
+/// A tool parameter type: what `#[tool]` needs of each parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a tool parameter",
+    label = "this parameter's type must implement `serde::Deserialize` and `schemars::JsonSchema`",
+    note = "derive both on `{Self}`: `#[derive(serde::Deserialize, schemars::JsonSchema)]`"
+)]
+pub trait ToolArg: serde::de::DeserializeOwned + schemars::JsonSchema {}
+impl<T: serde::de::DeserializeOwned + schemars::JsonSchema> ToolArg for T {}
+pub const fn assert_tool_arg<T: ToolArg>() {}
+
+// ---- #[derive(Credentials)] ----
+
+/// Parse one required field, recording what is wrong.
+pub fn required_field<T: CredentialValue>(
+    field: &'static CredentialField,
+    raw: Option<String>,
+    errors: &mut CredentialsError,
+) -> Option<T> {
+    match raw {
+        None => {
+            errors.fields.push(FieldError {
+                field,
+                invalid: None,
+            });
+            None
+        }
+        Some(raw) => parse_field(field, raw, errors),
+    }
+}
+
+/// Parse one `Option<T>` field; blank means `None`.
+pub fn optional_field<T: CredentialValue>(
+    field: &'static CredentialField,
+    raw: Option<String>,
+    errors: &mut CredentialsError,
+) -> Option<Option<T>> {
+    match raw {
+        None => Some(None),
+        Some(raw) if raw.trim().is_empty() => Some(None),
+        Some(raw) => parse_field(field, raw, errors).map(Some),
+    }
+}
+
+fn parse_field<T: CredentialValue>(
+    field: &'static CredentialField,
+    raw: String,
+    errors: &mut CredentialsError,
+) -> Option<T> {
+    match T::parse_credential(raw) {
+        Ok(v) => Some(v),
+        Err(why) => {
+            errors.fields.push(FieldError {
+                field,
+                invalid: Some(why),
+            });
+            None
+        }
+    }
+}
+
+/// Blank values count as missing.
+pub fn non_blank(raw: Option<String>) -> Option<String> {
+    raw.filter(|v| !v.trim().is_empty())
+}
+
+// ---- creds() of each mode ----
+
+/// `none` mode start-up: read the credentials from env into the server's cell.
+pub fn load_env_creds<C: Credentials>(cell: &OnceLock<C>) -> Result<()> {
+    if cell.get().is_none() {
+        let creds = crate::credentials::from_env::<C>()?;
+        let _ = cell.set(creds);
+    }
+    Ok(())
+}
+
+/// `none` mode `creds()` called outside `run()` (a unit test calling a tool
+/// directly): read env now. The host has already checked env at start-up, so a
+/// served tool never reaches the panic.
+#[cold]
+pub fn env_creds_outside_host<C: Credentials>() -> C {
+    match crate::credentials::from_env::<C>() {
+        Ok(c) => c,
+        Err(e) => panic!("gumstack: creds() called before the host started: {e}"),
+    }
+}
+
+/// `cred` mode, until the authorization server lands: `LOCAL_<FIELD>` env vars.
+pub async fn cred_creds<C: Credentials>() -> Result<Arc<C>> {
+    let mut saw_any = false;
+    let result = C::from_lookup(&mut |field| {
+        let v = non_blank(std::env::var(local_name(field.name)).ok());
+        saw_any |= v.is_some();
+        v
+    });
+    match result {
+        Ok(c) => Ok(Arc::new(c)),
+        Err(e) if saw_any => Err(Error::new(
+            crate::ErrorKind::Credentials,
+            format!("development credentials are incomplete: {}", local_message(&e)),
+        )),
+        Err(_) => Err(Error::not_connected(format!(
+            "not connected: no credentials for this user. Per-user credentials are not collected yet (the authorization server is not built); for development set {}",
+            C::FIELDS
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| local_name(f.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn local_name(field: &str) -> String {
+    format!("LOCAL_{}", field.to_ascii_uppercase())
+}
+
+fn local_message(e: &CredentialsError) -> String {
+    e.fields
+        .iter()
+        .map(|f| match &f.invalid {
+            None => format!("missing {} ({})", local_name(f.field.name), f.field.label),
+            Some(why) => format!("invalid {}: {why}", local_name(f.field.name)),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `oauth` mode, until the upstream OAuth flow lands: `LOCAL_ACCESS_TOKEN`.
+pub async fn oauth_creds() -> Result<Arc<OAuthCredentials>> {
+    match non_blank(std::env::var("LOCAL_ACCESS_TOKEN").ok()) {
+        Some(token) => {
+            let mut creds = OAuthCredentials::bearer(token);
+            creds.nickname = non_blank(std::env::var("LOCAL_NICKNAME").ok());
+            Ok(Arc::new(creds))
+        }
+        None => Err(Error::not_connected(
+            "not connected: no account is connected for this user. The OAuth flow is not built yet; for development set LOCAL_ACCESS_TOKEN",
+        )),
+    }
+}
+
+// ---- rmcp::ServerHandler, delegated to by the generated impl ----
+
+pub fn server_config<S: Server>() -> ServerConfig {
+    let info = Implementation::new(S::NAME, S::VERSION);
+    let config = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        .with_server_info(info);
+    match S::INSTRUCTIONS {
+        Some(text) => config.with_instructions(text),
+        None => config,
+    }
+}
+
+pub fn list_tools<S: Server>() -> ListToolsResult {
+    ListToolsResult::with_all_items(S::tools().to_vec())
+}
+
+pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
+    S::tools().iter().find(|t| t.name == name).cloned()
+}
+
+pub async fn call_tool<S: Server>(
+    server: &S,
+    request: CallToolRequestParams,
+) -> std::result::Result<CallToolResponse, ErrorData> {
+    let name: Cow<'static, str> = request.name;
+    let arguments = request.arguments.unwrap_or_default();
+    match server.call_tool(&name, arguments).await {
+        Some(result) => Ok(result.into()),
+        None => Err(ErrorData::invalid_params(
+            format!("unknown tool `{name}`"),
+            None,
+        )),
+    }
+}
+
+/// Build one tool's descriptor (done once, when the table is first read).
+#[allow(clippy::too_many_arguments)]
+pub fn tool(
+    name: &'static str,
+    title: Option<&'static str>,
+    description: &'static str,
+    input_schema: Arc<rmcp::model::JsonObject>,
+    output_schema: Option<Arc<rmcp::model::JsonObject>>,
+    annotations: [Option<bool>; 4],
+) -> Tool {
+    let mut tool = Tool::new(name, description, input_schema);
+    if let Some(title) = title {
+        tool = tool.with_title(title);
+    }
+    if let Some(schema) = output_schema {
+        tool = tool.with_raw_output_schema(schema);
+    }
+    let [read_only, destructive, idempotent, open_world] = annotations;
+    if annotations.iter().any(Option::is_some) || title.is_some() {
+        let mut a = rmcp::model::ToolAnnotations::new();
+        a.title = title.map(str::to_owned);
+        a.read_only_hint = read_only;
+        a.destructive_hint = destructive;
+        a.idempotent_hint = idempotent;
+        a.open_world_hint = open_world;
+        tool = tool.with_annotations(a);
+    }
+    tool
+}
+
+/// The input schema of a tool's parameters (`Args` is the macro's hidden struct).
+pub fn input_schema<Args: schemars::JsonSchema + 'static>() -> Arc<rmcp::model::JsonObject> {
+    rmcp::handler::server::common::schema_for_input::<Args>()
+        .unwrap_or_else(|e| panic!("gumstack: invalid tool input schema: {e}"))
+}
+
+/// A tool's input schema, assembled parameter by parameter (draft 2020-12).
+///
+/// Built from each parameter's own schema rather than a derived wrapper struct:
+/// the macro then needs no derive of its own, and a bad parameter type gives one
+/// error on that parameter.
+pub struct InputSchema {
+    generator: schemars::SchemaGenerator,
+    properties: serde_json::Map<String, serde_json::Value>,
+    required: Vec<serde_json::Value>,
+}
+
+impl InputSchema {
+    pub fn new() -> Self {
+        Self {
+            generator: schemars::generate::SchemaSettings::draft2020_12().into_generator(),
+            properties: serde_json::Map::new(),
+            required: Vec::new(),
+        }
+    }
+
+    pub fn param<T: ToolArg>(
+        mut self,
+        name: &'static str,
+        description: Option<&'static str>,
+        required: bool,
+    ) -> Self {
+        let mut schema = self.generator.subschema_for::<T>().to_value();
+        if let (Some(text), serde_json::Value::Object(map)) = (description, &mut schema) {
+            map.insert("description".into(), text.into());
+        }
+        self.properties.insert(name.into(), schema);
+        if required {
+            self.required.push(name.into());
+        }
+        self
+    }
+
+    pub fn finish(mut self) -> Arc<rmcp::model::JsonObject> {
+        let mut schema = rmcp::model::JsonObject::new();
+        schema.insert("type".into(), "object".into());
+        schema.insert("properties".into(), self.properties.into());
+        if !self.required.is_empty() {
+            schema.insert("required".into(), self.required.into());
+        }
+        // Unknown arguments are rejected, so the schema says so.
+        schema.insert("additionalProperties".into(), false.into());
+        let defs = self.generator.take_definitions(true);
+        if !defs.is_empty() {
+            schema.insert("$defs".into(), defs.into());
+        }
+        Arc::new(schema)
+    }
+}
+
+impl Default for InputSchema {
+    fn default() -> Self {
+        Self::new()
+    }
+}

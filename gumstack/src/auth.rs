@@ -1,0 +1,141 @@
+//! Auth modes and the OAuth provider contract.
+//!
+//! The mode is chosen once in `#[gumstack::server(auth = ...)]` and becomes the
+//! server's [`Server::Auth`](crate::Server::Auth) type; the generated `creds()`
+//! takes its signature from it.
+
+use std::{marker::PhantomData, time::SystemTime};
+
+use crate::{Credentials, Result, Secret};
+
+/// How a server gets credentials. Sealed: the three modes below are all there is.
+pub trait AuthMode: sealed::Sealed + Send + Sync + 'static {
+    /// `none`, `cred` or `oauth`, as written in `config.yaml`.
+    const KIND: &'static str;
+    /// The credential fields users (or the operator) provide; empty for OAuth.
+    const FIELDS: &'static [crate::CredentialField];
+}
+
+/// `auth = none(T)`: the operator sets `T` in env vars; `creds()` is sync.
+pub struct NoAuth<T>(PhantomData<fn() -> T>);
+/// `auth = cred(T)`: each user enters `T` in a form; `creds().await` returns theirs.
+pub struct CredAuth<T>(PhantomData<fn() -> T>);
+/// `auth = oauth(P)`: each user connects an account through provider `P`.
+pub struct OAuth<P>(PhantomData<fn() -> P>);
+
+impl<T: Credentials> AuthMode for NoAuth<T> {
+    const KIND: &'static str = "none";
+    const FIELDS: &'static [crate::CredentialField] = T::FIELDS;
+}
+impl<T: Credentials> AuthMode for CredAuth<T> {
+    const KIND: &'static str = "cred";
+    const FIELDS: &'static [crate::CredentialField] = T::FIELDS;
+}
+impl<P: AuthProvider> AuthMode for OAuth<P> {
+    const KIND: &'static str = "oauth";
+    const FIELDS: &'static [crate::CredentialField] = &[];
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for super::NoAuth<T> {}
+    impl<T> Sealed for super::CredAuth<T> {}
+    impl<P> Sealed for super::OAuth<P> {}
+}
+
+/// Tokens returned by a provider's token endpoint.
+#[derive(Debug, Clone)]
+pub struct TokenResponse {
+    /// The access token sent to the provider's API.
+    pub access_token: Secret,
+    /// Used to get a new access token; `None` when the provider issues none.
+    pub refresh_token: Option<Secret>,
+    /// Seconds until the access token expires; `None` when it does not say.
+    pub expires_in: Option<u64>,
+    /// Granted scopes, space- or comma-separated as the provider writes them.
+    pub scope: Option<String>,
+}
+
+impl TokenResponse {
+    /// A response holding only an access token.
+    pub fn new(access_token: impl Into<Secret>) -> Self {
+        Self {
+            access_token: access_token.into(),
+            refresh_token: None,
+            expires_in: None,
+            scope: None,
+        }
+    }
+}
+
+/// Whether [`AuthProvider::revoke`] did anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    /// The provider revoked the token.
+    Revoked,
+    /// The provider has no revocation endpoint; the grant is only forgotten locally.
+    Unsupported,
+}
+
+/// How to authenticate with a third-party service over OAuth: the methods of the
+/// reference's `AuthProvider`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an OAuth provider",
+    label = "`{Self}` does not implement `AuthProvider`",
+    note = "`auth = oauth(P)` needs `impl gumstack::AuthProvider for P` (name, get_url, exchange, refresh, get_nickname)"
+)]
+pub trait AuthProvider: Send + Sync + 'static {
+    /// Short name of the service, e.g. `"linear"`.
+    fn name(&self) -> &str;
+
+    /// The provider's authorization URL for this `redirect_uri` and `state`.
+    fn get_url(&self, redirect_uri: &str, state: &str) -> String;
+
+    /// Exchange an authorization code for tokens.
+    fn exchange(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+    ) -> impl Future<Output = Result<TokenResponse>> + Send;
+
+    /// Get a new access token with a refresh token.
+    fn refresh(&self, refresh_token: &str) -> impl Future<Output = Result<TokenResponse>> + Send;
+
+    /// A display name for the connected account (an email, a login).
+    fn get_nickname(&self, access_token: &str) -> impl Future<Output = Result<String>> + Send;
+
+    /// Revoke a token at the provider. Optional: the default does nothing.
+    fn revoke(&self, token: &str) -> impl Future<Output = Result<Revoked>> + Send {
+        let _ = token;
+        async { Ok(Revoked::Unsupported) }
+    }
+}
+
+/// What `creds().await` returns on an `oauth` server: the calling user's tokens.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct OAuthCredentials {
+    /// The access token to send to the provider.
+    pub access_token: Secret,
+    /// Usually `"Bearer"`.
+    pub token_type: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// When the access token expires, if the provider said.
+    pub expires_at: Option<SystemTime>,
+    /// The connected account's display name.
+    pub nickname: Option<String>,
+}
+
+impl OAuthCredentials {
+    /// Credentials holding only an access token.
+    pub fn bearer(access_token: impl Into<Secret>) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: "Bearer".into(),
+            scopes: Vec::new(),
+            expires_at: None,
+            nickname: None,
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! gumstack: typed, authenticated MCP servers.
+//!
+//! A server author writes `#[tool]` methods inside an impl block marked
+//! `#[gumstack::server(auth = ...)]`; the macro generates the MCP handler, the
+//! typed `creds()` accessor of the chosen auth mode and a host binary (stdio and
+//! streamable HTTP transports, `config`). The auth mode is part of the type:
+//!
+//! | attribute | `creds()` | returns |
+//! |---|---|---|
+//! | `auth = none(T)` | `self.creds()` (sync) | `&'static T`, read from env at start-up |
+//! | `auth = cred(T)` | `self.creds().await?` | `Arc<T>`, the calling user's credentials |
+//! | `auth = oauth(P)` | `self.creds().await?` | `Arc<OAuthCredentials>` |
+//!
+//! ```no_run
+//! use gumstack::prelude::*;
+//!
+//! #[derive(Credentials)]
+//! struct WeatherEnv {
+//!     /// Key for the forecast API
+//!     #[cred(label = "API Key", secret, env = "WEATHER_API_KEY")]
+//!     api_key: Secret,
+//! }
+//!
+//! struct Weather;
+//!
+//! #[gumstack::server(auth = none(WeatherEnv))]
+//! impl Weather {
+//!     /// Today's forecast for a city.
+//!     #[tool(read_only)]
+//!     fn forecast(&self, city: String) -> String {
+//!         let _key = self.creds().api_key.expose();
+//!         format!("Sunny in {city}")
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> gumstack::Result<()> {
+//!     Weather.run().await
+//! }
+//! ```
+
+pub mod auth;
+pub mod credentials;
+mod error;
+mod host;
+mod secret;
+mod service;
+mod tools;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use auth::{AuthProvider, OAuthCredentials, Revoked, TokenResponse};
+pub use credentials::{CredentialField, CredentialValue, Credentials, CredentialsError, FieldError};
+pub use error::{Error, ErrorKind, Result};
+pub use gumstack_macros::{Credentials, server, tool};
+pub use secret::Secret;
+pub use service::Server;
+pub use tools::Content;
+
+/// Everything a server author usually needs: `use gumstack::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        AuthProvider, Content, Credentials, OAuthCredentials, Secret, Server, TokenResponse,
+        server, tool,
+    };
+}

@@ -1,0 +1,36 @@
+//! The trait `#[gumstack::server]` implements.
+
+use std::future::Future;
+
+use rmcp::model::{CallToolResult, JsonObject, Tool};
+
+use crate::auth::AuthMode;
+
+/// A gumstack server: implemented by `#[gumstack::server(...)]`, never by hand.
+///
+/// One type has exactly one implementation, so one auth mode: a second
+/// `#[server]` on the same type is a conflicting-implementation error.
+pub trait Server: Send + Sync + Sized + 'static {
+    /// The auth mode from `auth = ...`.
+    type Auth: AuthMode;
+    /// `name = "..."`, by default the server crate's package name.
+    const NAME: &'static str;
+    /// `version = "..."`, by default the server crate's package version.
+    const VERSION: &'static str;
+    /// `instructions = "..."`.
+    const INSTRUCTIONS: Option<&'static str>;
+
+    /// The tool table, built once.
+    fn tools() -> &'static [Tool];
+
+    /// Call tool `name`; `None` when there is no such tool.
+    fn call_tool<'a>(
+        &'a self,
+        name: &'a str,
+        arguments: JsonObject,
+    ) -> impl Future<Output = Option<CallToolResult>> + Send + 'a;
+
+    /// Start-up work of the auth mode (`none`: read and check env credentials).
+    #[doc(hidden)]
+    fn __prepare() -> crate::Result<()>;
+}
