@@ -18,7 +18,9 @@ pub use crate::credentials::{CredentialValue, SecretField};
 pub use crate::host::run;
 pub use crate::tools::{
     args::Args,
-    output::{IntoContent, IntoStructured, NoSchema, Output, OutputSchema, StructuredSchema, tool_error},
+    output::{
+        IntoContent, IntoStructured, NoSchema, Output, OutputSchema, StructuredSchema, tool_error,
+    },
 };
 
 use rmcp::{
@@ -140,7 +142,10 @@ pub async fn cred_creds<C: Credentials>() -> Result<Arc<C>> {
         Ok(c) => Ok(Arc::new(c)),
         Err(e) if saw_any => Err(Error::new(
             crate::ErrorKind::Credentials,
-            format!("development credentials are incomplete: {}", local_message(&e)),
+            format!(
+                "development credentials are incomplete: {}",
+                local_message(&e)
+            ),
         )),
         Err(_) => Err(Error::not_connected(format!(
             "not connected: no credentials for this user. Per-user credentials are not collected yet (the authorization server is not built); for development set {}",

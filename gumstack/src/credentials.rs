@@ -215,7 +215,11 @@ mod tests {
     #[test]
     fn values_parse_with_reasons() {
         assert_eq!(u16::parse_credential("80".into()), Ok(80));
-        assert!(u16::parse_credential("x".into()).unwrap_err().contains("65535"));
+        assert!(
+            u16::parse_credential("x".into())
+                .unwrap_err()
+                .contains("65535")
+        );
         assert_eq!(bool::parse_credential("Yes".into()), Ok(true));
     }
 }

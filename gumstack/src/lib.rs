@@ -51,7 +51,9 @@ mod tools;
 pub mod __private;
 
 pub use auth::{AuthProvider, OAuthCredentials, Revoked, TokenResponse};
-pub use credentials::{CredentialField, CredentialValue, Credentials, CredentialsError, FieldError};
+pub use credentials::{
+    CredentialField, CredentialValue, Credentials, CredentialsError, FieldError,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use gumstack_macros::{Credentials, server, tool};
 pub use secret::Secret;

@@ -14,7 +14,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Credentials)]
 struct WeatherEnv {
     /// Key of the forecast API, shared by every user of this server.
-    #[cred(label = "API Key", placeholder = "wk-...", secret, env = "WEATHER_API_KEY")]
+    #[cred(
+        label = "API Key",
+        placeholder = "wk-...",
+        secret,
+        env = "WEATHER_API_KEY"
+    )]
     api_key: Secret,
     /// `metric` (default) or `imperial`.
     #[cred(label = "Units", env = "WEATHER_UNITS")]

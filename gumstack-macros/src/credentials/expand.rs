@@ -35,9 +35,9 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
             const _: () = #p::assert_credential_value::<#value_ty>();
         );
         let ty = &f.ty;
-        let secret_check = f.secret_flag.then(|| {
-            quote_spanned!(ty.span()=> const _: () = #p::assert_secret_field::<#ty>();)
-        });
+        let secret_check = f
+            .secret_flag
+            .then(|| quote_spanned!(ty.span()=> const _: () = #p::assert_secret_field::<#ty>();));
         quote!(#value_check #secret_check)
     });
     let locals: Vec<_> = creds.fields.iter().map(|f| &f.ident).collect();

@@ -70,11 +70,7 @@ pub fn credentials(cx: &mut Ctxt, input: &DeriveInput) -> Option<CredentialsStru
     if !input.generics.params.is_empty() {
         cx.error(&input.generics, "a credentials struct cannot be generic");
     }
-    let fields = named
-        .named
-        .iter()
-        .map(|f| field(cx, f))
-        .collect::<Vec<_>>();
+    let fields = named.named.iter().map(|f| field(cx, f)).collect::<Vec<_>>();
     Some(CredentialsStruct {
         ident: ident.clone(),
         fields,
@@ -91,7 +87,11 @@ fn field(cx: &mut Ctxt, f: &syn::Field) -> Field {
     let mut secret_flag = false;
     for attr in f.attrs.iter().filter(|a| a.path().is_ident("cred")) {
         let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
             let slot = match key.as_str() {
                 "label" => &mut label,
                 "description" => &mut description,
@@ -150,7 +150,9 @@ fn field(cx: &mut Ctxt, f: &syn::Field) -> Field {
     let optional = attrs::option_inner(&f.ty).cloned();
     let written_secret = is_secret_type(optional.as_ref().unwrap_or(&f.ty));
     Field {
-        label: label.map(|l| l.value()).unwrap_or_else(|| default_label(&name)),
+        label: label
+            .map(|l| l.value())
+            .unwrap_or_else(|| default_label(&name)),
         description: description
             .map(|d| d.value())
             .or_else(|| attrs::doc_text(&f.attrs)),

@@ -34,7 +34,10 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
     // The trait check goes on the user's own type, so the error lands there.
     let (mode, check, creds_items, prepare) = match auth.kind {
         AuthKind::None => {
-            let span = auth.ty.as_ref().map_or_else(proc_macro2::Span::call_site, |t| t.span());
+            let span = auth
+                .ty
+                .as_ref()
+                .map_or_else(proc_macro2::Span::call_site, |t| t.span());
             (
                 quote_spanned!(span=> #p::NoAuth<#creds_ty>),
                 quote_spanned!(span=> const _: () = #p::assert_credentials::<#creds_ty>();),

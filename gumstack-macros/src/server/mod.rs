@@ -37,4 +37,3 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
 }
-

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 use crate::{Error, Result, Server};
 
@@ -46,13 +46,13 @@ pub(crate) enum Command {
 }
 
 #[derive(Args, Debug)]
-#[group(id = "transport", required = true, multiple = false)]
+#[command(group(ArgGroup::new("transport").required(true).args(["stdio", "http"])))]
 pub(crate) struct Serve {
     /// Serve over stdin/stdout.
-    #[arg(long, group = "transport")]
+    #[arg(long)]
     pub stdio: bool,
     /// Serve streamable HTTP at http://ADDR/mcp, e.g. 127.0.0.1:8000.
-    #[arg(long, value_name = "ADDR", env = "GUMSTACK_HTTP", group = "transport")]
+    #[arg(long, value_name = "ADDR", env = "GUMSTACK_HTTP")]
     pub http: Option<SocketAddr>,
     /// The URL clients reach this server at (its host is allowed in `Host`).
     #[arg(long, value_name = "URL", env = "GUMSTACK_PUBLIC_URL")]
@@ -136,7 +136,10 @@ mod tests {
 
     #[test]
     fn public_url_host_is_allowed() {
-        assert_eq!(host_of("https://mcp.example.com/base").unwrap(), "mcp.example.com");
+        assert_eq!(
+            host_of("https://mcp.example.com/base").unwrap(),
+            "mcp.example.com"
+        );
         assert_eq!(host_of("http://h:8080").unwrap(), "h:8080");
         assert!(host_of("ftp://h").is_err());
         assert!(host_of("https://user@h").is_err());

@@ -1,0 +1,186 @@
+//! `auth = oauth`: each user connects their Linear account; `creds().await`
+//! returns their access token (`OAuthCredentials`).
+//!
+//! The provider below is the reference's `LinearAuthProvider`. Until the OAuth
+//! flow lands in the host, development tokens come from `LOCAL_ACCESS_TOKEN`:
+//!
+//! ```sh
+//! LOCAL_ACCESS_TOKEN=lin_oauth_... cargo run --bin linear -- serve --stdio
+//! ```
+
+use gumstack::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+const AUTHORIZE_URL: &str = "https://linear.app/oauth/authorize";
+const TOKEN_URL: &str = "https://api.linear.app/oauth/token";
+const REVOKE_URL: &str = "https://api.linear.app/oauth/revoke";
+const GRAPHQL_URL: &str = "https://api.linear.app/graphql";
+
+/// Linear's OAuth app; `LINEAR_CLIENT_ID` and `LINEAR_CLIENT_SECRET` come from env.
+#[derive(Default)]
+struct LinearProvider {
+    http: reqwest::Client,
+}
+
+impl LinearProvider {
+    fn client_id() -> gumstack::Result<String> {
+        std::env::var("LINEAR_CLIENT_ID")
+            .map_err(|_| gumstack::Error::msg("LINEAR_CLIENT_ID is not set"))
+    }
+
+    async fn token_request(&self, form: &[(&str, &str)]) -> gumstack::Result<TokenResponse> {
+        let secret = std::env::var("LINEAR_CLIENT_SECRET")
+            .map_err(|_| gumstack::Error::msg("LINEAR_CLIENT_SECRET is not set"))?;
+        let client_id = Self::client_id()?;
+        let mut form = form.to_vec();
+        form.extend([
+            ("client_id", client_id.as_str()),
+            ("client_secret", secret.as_str()),
+        ]);
+        let response = self.http.post(TOKEN_URL).form(&form).send().await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        let Some(access_token) = body["access_token"].as_str() else {
+            return Err(gumstack::Error::msg(format!(
+                "Linear's token endpoint answered {status}: {}",
+                body["error"].as_str().unwrap_or("no access_token")
+            )));
+        };
+        let mut tokens = TokenResponse::new(access_token);
+        tokens.refresh_token = body["refresh_token"].as_str().map(Secret::from);
+        tokens.expires_in = body["expires_in"].as_u64();
+        tokens.scope = body["scope"].as_str().map(str::to_owned);
+        Ok(tokens)
+    }
+}
+
+impl AuthProvider for LinearProvider {
+    fn name(&self) -> &str {
+        "linear"
+    }
+
+    fn get_url(&self, redirect_uri: &str, state: &str) -> String {
+        let client_id = Self::client_id().unwrap_or_default();
+        let query = [
+            ("client_id", client_id.as_str()),
+            ("redirect_uri", redirect_uri),
+            ("state", state),
+            ("response_type", "code"),
+            ("scope", "read,write"),
+        ];
+        reqwest::Url::parse_with_params(AUTHORIZE_URL, query)
+            .map(String::from)
+            .unwrap_or_else(|_| AUTHORIZE_URL.to_owned())
+    }
+
+    async fn exchange(&self, code: &str, redirect_uri: &str) -> gumstack::Result<TokenResponse> {
+        self.token_request(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+        ])
+        .await
+    }
+
+    async fn refresh(&self, refresh_token: &str) -> gumstack::Result<TokenResponse> {
+        self.token_request(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ])
+        .await
+    }
+
+    async fn get_nickname(&self, access_token: &str) -> gumstack::Result<String> {
+        let data = graphql(&self.http, access_token, "{ viewer { email } }", json!({})).await?;
+        Ok(data["viewer"]["email"]
+            .as_str()
+            .unwrap_or("Linear user")
+            .to_owned())
+    }
+
+    async fn revoke(&self, token: &str) -> gumstack::Result<gumstack::Revoked> {
+        self.http
+            .post(REVOKE_URL)
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(gumstack::Revoked::Revoked)
+    }
+}
+
+async fn graphql(
+    http: &reqwest::Client,
+    access_token: &str,
+    query: &str,
+    variables: Value,
+) -> gumstack::Result<Value> {
+    let body: Value = http
+        .post(GRAPHQL_URL)
+        .bearer_auth(access_token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    if let Some(message) = body["errors"][0]["message"].as_str() {
+        return Err(gumstack::Error::msg(format!("Linear: {message}")));
+    }
+    Ok(body["data"].clone())
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+struct Issue {
+    identifier: String,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Issues {
+    issues: Vec<Issue>,
+}
+
+#[derive(Default)]
+struct Linear {
+    http: reqwest::Client,
+}
+
+#[gumstack::server(auth = oauth(LinearProvider), name = "linear")]
+impl Linear {
+    /// The connected user's open issues in Linear.
+    #[tool(read_only, open_world)]
+    async fn list_issues(
+        &self,
+        #[arg(description = "How many issues (default 20, at most 100)")] first: Option<u32>,
+    ) -> gumstack::Result<Issues> {
+        let creds = self.creds().await?;
+        let first = first.unwrap_or(20).min(100);
+        let data = graphql(
+            &self.http,
+            creds.access_token.expose(),
+            "query($first: Int!) { viewer { assignedIssues(first: $first, filter: { completedAt: { null: true } }) { nodes { identifier title url } } } }",
+            json!({ "first": first }),
+        )
+        .await?;
+        let issues = serde_json::from_value(data["viewer"]["assignedIssues"]["nodes"].clone())?;
+        Ok(Issues { issues })
+    }
+
+    /// Which Linear account this server acts for.
+    #[tool(read_only)]
+    async fn whoami(&self) -> gumstack::Result<String> {
+        let creds = self.creds().await?;
+        Ok(match &creds.nickname {
+            Some(nickname) => format!("Connected to Linear as {nickname}."),
+            None => "Connected to Linear.".to_owned(),
+        })
+    }
+}
+
+#[tokio::main]
+async fn main() -> gumstack::Result<()> {
+    Linear::default().run().await
+}

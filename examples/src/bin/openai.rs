@@ -1,0 +1,81 @@
+//! `auth = cred`: each user enters their own OpenAI key; `creds().await` returns it.
+//!
+//! Until the authorization server lands, development credentials come from
+//! `LOCAL_API_KEY` (and optionally `LOCAL_ORGANIZATION`):
+//!
+//! ```sh
+//! LOCAL_API_KEY=sk-... cargo run --bin openai -- serve --stdio
+//! ```
+//!
+//! `OPENAI_BASE_URL` points the server at another OpenAI-compatible API.
+
+use gumstack::prelude::*;
+use serde_json::{Value, json};
+
+#[derive(Credentials)]
+struct OpenAiCreds {
+    /// Your OpenAI API key
+    #[cred(label = "API Key", placeholder = "sk-...", secret)]
+    api_key: Secret,
+    /// Only needed when your key belongs to several organizations.
+    #[cred(label = "Organization", placeholder = "org-...")]
+    organization: Option<String>,
+}
+
+struct OpenAi {
+    http: reqwest::Client,
+    base_url: String,
+}
+
+#[gumstack::server(auth = cred(OpenAiCreds), name = "openai")]
+impl OpenAi {
+    /// Complete a prompt with the user's own OpenAI key.
+    #[tool(open_world)]
+    async fn generate(
+        &self,
+        #[arg(description = "What to ask the model")] prompt: String,
+        #[arg(description = "Upper bound on the answer's length, in tokens")] max_tokens: Option<
+            u32,
+        >,
+        #[arg(description = "Model name (default gpt-4o-mini)")] model: Option<String>,
+    ) -> gumstack::Result<String> {
+        let creds = self.creds().await?;
+        let mut request = self
+            .http
+            .post(format!("{}/chat/completions", self.base_url))
+            .bearer_auth(creds.api_key.expose())
+            .json(&json!({
+                "model": model.as_deref().unwrap_or("gpt-4o-mini"),
+                "max_tokens": max_tokens.unwrap_or(512),
+                "messages": [{"role": "user", "content": prompt}],
+            }));
+        if let Some(org) = &creds.organization {
+            request = request.header("OpenAI-Organization", org);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        if !status.is_success() {
+            let message = body["error"]["message"].as_str().unwrap_or("no details");
+            return Err(gumstack::Error::msg(format!(
+                "OpenAI answered {status}: {message}"
+            )));
+        }
+        Ok(body["choices"][0]["message"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+}
+
+#[tokio::main]
+async fn main() -> gumstack::Result<()> {
+    let base_url =
+        std::env::var("OPENAI_BASE_URL").unwrap_or_else(|_| "https://api.openai.com/v1".to_owned());
+    OpenAi {
+        http: reqwest::Client::new(),
+        base_url: base_url.trim_end_matches('/').to_owned(),
+    }
+    .run()
+    .await
+}

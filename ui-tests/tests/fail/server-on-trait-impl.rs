@@ -1,0 +1,13 @@
+// `#[server]` goes on an inherent impl block, not a trait impl.
+use gumstack::prelude::*;
+
+struct Server;
+
+#[gumstack::server(auth = none)]
+impl Clone for Server {
+    fn clone(&self) -> Self {
+        Server
+    }
+}
+
+fn main() {}
