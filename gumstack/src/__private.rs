@@ -214,12 +214,26 @@ pub async fn call_tool<S: Server>(
 ) -> std::result::Result<CallToolResponse, ErrorData> {
     let name: Cow<'static, str> = request.name;
     let arguments = request.arguments.unwrap_or_default();
-    match server.call_tool(&name, arguments).await {
-        Some(result) => Ok(result.into()),
-        None => Err(ErrorData::invalid_params(
+    // A panicking tool answers its own call with an error; the server keeps serving.
+    let call = std::panic::AssertUnwindSafe(server.call_tool(&name, arguments));
+    match futures::FutureExt::catch_unwind(call).await {
+        Ok(Some(result)) => Ok(result.into()),
+        Ok(None) => Err(ErrorData::invalid_params(
             format!("unknown tool `{name}`"),
             None,
         )),
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            tracing::error!(tool = %name, "tool panicked: {reason}");
+            Ok(crate::tools::output::tool_error(format!(
+                "tool `{name}` failed unexpectedly (it panicked); see the server log"
+            ))
+            .into())
+        }
     }
 }
 

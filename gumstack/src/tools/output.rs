@@ -3,7 +3,7 @@
 //! A tool may return text, content blocks, a ready `CallToolResult`, or any
 //! `Serialize + JsonSchema` value (structured content plus a text copy). Text-like
 //! types are also `Serialize`, so the choice is made with autoref specialization on
-//! the concrete type the macro sees: `(&Output::new(v)).into_tool_result()` picks an
+//! the concrete type the macro sees: `(&Output::new(v)).tool_result()` picks an
 //! impl on `Output<T>` for the specific types before the blanket impl on
 //! `&Output<T>` for structured values. `OutputSchema` does the same for the schema.
 
@@ -33,47 +33,47 @@ impl<T> Output<T> {
 
 /// Conversion of the specific (non-structured) return types.
 pub trait IntoContent {
-    fn into_tool_result(&self) -> CallToolResult;
+    fn tool_result(&self) -> CallToolResult;
 }
 
 impl IntoContent for Output<String> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         CallToolResult::success(vec![ContentBlock::text(self.take())])
     }
 }
 impl IntoContent for Output<&'static str> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         CallToolResult::success(vec![ContentBlock::text(self.take())])
     }
 }
 impl IntoContent for Output<()> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         CallToolResult::success(Vec::new())
     }
 }
 impl IntoContent for Output<ContentBlock> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         CallToolResult::success(vec![self.take()])
     }
 }
 impl IntoContent for Output<Vec<ContentBlock>> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         CallToolResult::success(self.take())
     }
 }
 impl IntoContent for Output<CallToolResult> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         self.take()
     }
 }
 
 /// Conversion of any other `Serialize + JsonSchema` value: structured content.
 pub trait IntoStructured {
-    fn into_tool_result(&self) -> CallToolResult;
+    fn tool_result(&self) -> CallToolResult;
 }
 
 impl<T: Serialize + JsonSchema + 'static> IntoStructured for &Output<T> {
-    fn into_tool_result(&self) -> CallToolResult {
+    fn tool_result(&self) -> CallToolResult {
         let value = match serde_json::to_value(self.take()) {
             Ok(value) => value,
             Err(e) => return error_text(format!("the tool's result could not be serialized: {e}")),
@@ -165,7 +165,9 @@ fn error_text(text: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(text)])
 }
 
+// The borrows mirror the generated code, where they select the impl.
 #[cfg(test)]
+#[allow(clippy::needless_borrow)]
 mod tests {
     use super::*;
 
@@ -177,7 +179,7 @@ mod tests {
 
     #[test]
     fn text_stays_text_and_structs_are_structured() {
-        let r = (&Output::new(String::from("hi"))).into_tool_result();
+        let r = (&Output::new(String::from("hi"))).tool_result();
         assert_eq!(r.structured_content, None);
         assert!((&OutputSchema::<String>::new()).output_schema().is_none());
 
@@ -185,7 +187,7 @@ mod tests {
             city: "Paris".into(),
             high: 21,
         }))
-            .into_tool_result();
+            .tool_result();
         assert_eq!(
             r.structured_content,
             Some(serde_json::json!({"city": "Paris", "high": 21}))
@@ -201,7 +203,7 @@ mod tests {
 
     #[test]
     fn non_objects_are_wrapped_in_result() {
-        let r = (&Output::new(vec![1, 2])).into_tool_result();
+        let r = (&Output::new(vec![1, 2])).tool_result();
         assert_eq!(
             r.structured_content,
             Some(serde_json::json!({"result": [1, 2]}))
