@@ -12,6 +12,9 @@ mod server;
 
 use proc_macro::TokenStream;
 
+/// The argument of the inert `#[tool(..)]` that `server` leaves on each tool method.
+const TOOL_EXPANDED_MARKER: &str = "__gumstack_expanded";
+
 /// Turn an inherent `impl` block into an MCP server.
 ///
 /// ```text
@@ -52,9 +55,14 @@ pub fn server(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// these whose error implements `Display`.
 ///
 /// On its own (outside a server impl) it is a compile error: the `server` macro
-/// reads and removes it.
+/// reads it and leaves an inert `#[tool(__gumstack_expanded)]` in its place, so
+/// the path resolves as written (an import of `tool` counts as used).
 #[proc_macro_attribute]
-pub fn tool(_attr: TokenStream, item: TokenStream) -> TokenStream {
+pub fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if attr.to_string() == TOOL_EXPANDED_MARKER {
+        // Left by `server`, which has read the real arguments.
+        return item;
+    }
     let item = proc_macro2::TokenStream::from(item);
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),

@@ -37,9 +37,10 @@ use crate::{
 };
 
 // ---- trait checks, emitted with the span of the user's own type ----
+//
+// (A wrong type in `auth = ...` is reported by the generated `type Auth`, whose
+// `AuthMode` impl needs `Credentials`/`AuthProvider`: see `UserType` below.)
 
-pub const fn assert_credentials<T: Credentials>() {}
-pub const fn assert_auth_provider<P: crate::AuthProvider>() {}
 pub const fn assert_secret_field<T: SecretField>() {}
 pub const fn assert_credential_value<T: CredentialValue>() {}
 
@@ -52,6 +53,188 @@ pub const fn assert_credential_value<T: CredentialValue>() {}
 pub trait ToolArg: serde::de::DeserializeOwned + schemars::JsonSchema {}
 impl<T: serde::de::DeserializeOwned + schemars::JsonSchema> ToolArg for T {}
 pub const fn assert_tool_arg<T: ToolArg>() {}
+
+/// What a tool may return (`Output` and `OutputSchema` pick the conversion).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a tool",
+    label = "a tool's return type must implement `serde::Serialize` and `schemars::JsonSchema`",
+    note = "return text (`String`, `&'static str`), `()`, content (`Content`, `Vec<Content>`), or a type with `#[derive(serde::Serialize, schemars::JsonSchema)]`; any of these may be wrapped in `Result<_, E>` with `E: Display`"
+)]
+pub trait ToolOutput: serde::Serialize + schemars::JsonSchema + 'static {}
+impl<T: serde::Serialize + schemars::JsonSchema + 'static> ToolOutput for T {}
+pub const fn assert_tool_output<T: ToolOutput>() {}
+
+// ---- one error per mistake ----
+//
+// The generated code names a user's type in several places (a tool parameter in
+// the schema and in the argument parser, a credentials type in `type Auth` and in
+// `creds()`). Each bounded use would repeat the same trait error, at spans the user
+// did not write. So one place reports it (the server's `type Auth`, an
+// `assert_*` const) and the other uses go through `UserType<T>`: its methods exist
+// when the bound holds and otherwise fall back, by autoref specialization, to
+// `Unchecked`'s stubs. Those stubs are never run: the program does not compile.
+
+/// A user's type, as the generated code uses it.
+pub struct UserType<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> UserType<T> {
+    pub const fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for UserType<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `UserType<C>` of a credentials type.
+pub trait CredentialsType<C> {
+    fn env_creds_outside_host(&self) -> C;
+    fn load_env_creds(&self, cell: &OnceLock<C>) -> Result<()>;
+    fn cred_creds(&self) -> impl Future<Output = Result<Arc<C>>> + Send;
+}
+
+impl<C: Credentials> CredentialsType<C> for UserType<C> {
+    fn env_creds_outside_host(&self) -> C {
+        env_creds_outside_host::<C>()
+    }
+    fn load_env_creds(&self, cell: &OnceLock<C>) -> Result<()> {
+        load_env_creds(cell)
+    }
+    fn cred_creds(&self) -> impl Future<Output = Result<Arc<C>>> + Send {
+        cred_creds::<C>()
+    }
+}
+
+/// `UserType<T>` of a credentials field's value type.
+pub trait CredentialValueType<T> {
+    fn required_field(
+        &self,
+        field: &'static CredentialField,
+        raw: Option<String>,
+        errors: &mut CredentialsError,
+    ) -> Option<T>;
+    fn optional_field(
+        &self,
+        field: &'static CredentialField,
+        raw: Option<String>,
+        errors: &mut CredentialsError,
+    ) -> Option<Option<T>>;
+}
+
+impl<T: CredentialValue> CredentialValueType<T> for UserType<T> {
+    fn required_field(
+        &self,
+        field: &'static CredentialField,
+        raw: Option<String>,
+        errors: &mut CredentialsError,
+    ) -> Option<T> {
+        required_field(field, raw, errors)
+    }
+    fn optional_field(
+        &self,
+        field: &'static CredentialField,
+        raw: Option<String>,
+        errors: &mut CredentialsError,
+    ) -> Option<Option<T>> {
+        optional_field(field, raw, errors)
+    }
+}
+
+/// `UserType<T>` of a tool parameter's type.
+pub trait ToolArgType<T> {
+    fn required(&self, args: &mut Args, name: &str) -> Option<T>;
+    fn optional(&self, args: &mut Args, name: &str) -> Option<Option<T>>;
+    fn param(
+        &self,
+        schema: InputSchema,
+        name: &'static str,
+        description: Option<&'static str>,
+        required: bool,
+    ) -> InputSchema;
+}
+
+impl<T: ToolArg> ToolArgType<T> for UserType<T> {
+    fn required(&self, args: &mut Args, name: &str) -> Option<T> {
+        args.required(name)
+    }
+    fn optional(&self, args: &mut Args, name: &str) -> Option<Option<T>> {
+        args.optional(name)
+    }
+    fn param(
+        &self,
+        schema: InputSchema,
+        name: &'static str,
+        description: Option<&'static str>,
+        required: bool,
+    ) -> InputSchema {
+        schema.param::<T>(name, description, required)
+    }
+}
+
+/// The stubs picked when a bound does not hold (which is reported elsewhere).
+pub trait Unchecked<T> {
+    fn env_creds_outside_host(&self) -> T {
+        unreachable!()
+    }
+    fn load_env_creds(&self, _: &OnceLock<T>) -> Result<()> {
+        unreachable!()
+    }
+    fn cred_creds(&self) -> impl Future<Output = Result<Arc<T>>> + Send {
+        async { unreachable!() }
+    }
+    fn required_field(
+        &self,
+        _: &'static CredentialField,
+        _: Option<String>,
+        _: &mut CredentialsError,
+    ) -> Option<T> {
+        unreachable!()
+    }
+    fn optional_field(
+        &self,
+        _: &'static CredentialField,
+        _: Option<String>,
+        _: &mut CredentialsError,
+    ) -> Option<Option<T>> {
+        unreachable!()
+    }
+    fn required(&self, _: &mut Args, _: &str) -> Option<T> {
+        unreachable!()
+    }
+    fn optional(&self, _: &mut Args, _: &str) -> Option<Option<T>> {
+        unreachable!()
+    }
+    fn param(
+        &self,
+        _: InputSchema,
+        _: &'static str,
+        _: Option<&'static str>,
+        _: bool,
+    ) -> InputSchema {
+        unreachable!()
+    }
+}
+
+impl<T> Unchecked<T> for &UserType<T> {}
+
+/// `(&Output::new(v)).tool_result()` when `v` is no tool output (`assert_tool_output` says so).
+pub trait UncheckedOutput {
+    fn tool_result(&mut self) -> rmcp::model::CallToolResult {
+        unreachable!()
+    }
+}
+impl<T> UncheckedOutput for &Output<T> {}
+
+/// `(&OutputSchema::<T>::new()).output_schema()` when `T` is no tool output.
+pub trait UncheckedOutputSchema {
+    fn output_schema(&mut self) -> Option<Arc<rmcp::model::JsonObject>> {
+        unreachable!()
+    }
+}
+impl<T> UncheckedOutputSchema for &OutputSchema<T> {}
 
 // ---- #[derive(Credentials)] ----
 
@@ -130,48 +313,9 @@ pub fn env_creds_outside_host<C: Credentials>() -> C {
     }
 }
 
-/// `cred` mode, until the authorization server lands: `LOCAL_<FIELD>` env vars.
+/// `cred` mode: the calling user's grant (or, for development, `LOCAL_<FIELD>`).
 pub async fn cred_creds<C: Credentials>() -> Result<Arc<C>> {
-    let mut saw_any = false;
-    let result = C::from_lookup(&mut |field| {
-        let v = non_blank(std::env::var(local_name(field.name)).ok());
-        saw_any |= v.is_some();
-        v
-    });
-    match result {
-        Ok(c) => Ok(Arc::new(c)),
-        Err(e) if saw_any => Err(Error::new(
-            crate::ErrorKind::Credentials,
-            format!(
-                "development credentials are incomplete: {}",
-                local_message(&e)
-            ),
-        )),
-        Err(_) => Err(Error::not_connected(format!(
-            "not connected: no credentials for this user. Per-user credentials are not collected yet (the authorization server is not built); for development set {}",
-            C::FIELDS
-                .iter()
-                .filter(|f| f.required)
-                .map(|f| local_name(f.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
-}
-
-fn local_name(field: &str) -> String {
-    format!("LOCAL_{}", field.to_ascii_uppercase())
-}
-
-fn local_message(e: &CredentialsError) -> String {
-    e.fields
-        .iter()
-        .map(|f| match &f.invalid {
-            None => format!("missing {} ({})", local_name(f.field.name), f.field.label),
-            Some(why) => format!("invalid {}: {why}", local_name(f.field.name)),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    crate::host::context::cred_creds::<C>().await
 }
 
 /// `oauth` mode, until the upstream OAuth flow lands: `LOCAL_ACCESS_TOKEN`.
@@ -211,11 +355,20 @@ pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
 pub async fn call_tool<S: Server>(
     server: &S,
     request: CallToolRequestParams,
+    context: rmcp::service::RequestContext<rmcp::RoleServer>,
 ) -> std::result::Result<CallToolResponse, ErrorData> {
     let name: Cow<'static, str> = request.name;
     let arguments = request.arguments.unwrap_or_default();
+    // The HTTP host put the caller's grant in the request; `creds()` reads it.
+    let grant = context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::authz::Identity>())
+        .map(|identity| identity.grant_id.clone());
     // A panicking tool answers its own call with an error; the server keeps serving.
-    let call = std::panic::AssertUnwindSafe(server.call_tool(&name, arguments));
+    let call = std::panic::AssertUnwindSafe(
+        crate::host::context::CURRENT_GRANT.scope(grant, server.call_tool(&name, arguments)),
+    );
     match futures::FutureExt::catch_unwind(call).await {
         Ok(Some(result)) => Ok(result.into()),
         Ok(None) => Err(ErrorData::invalid_params(

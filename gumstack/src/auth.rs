@@ -14,6 +14,16 @@ pub trait AuthMode: sealed::Sealed + Send + Sync + 'static {
     const KIND: &'static str;
     /// The credential fields users (or the operator) provide; empty for OAuth.
     const FIELDS: &'static [crate::CredentialField];
+
+    /// The grants of this mode, when it keeps per-user credentials.
+    #[doc(hidden)]
+    fn __grants(
+        store: std::sync::Arc<dyn crate::store::Store>,
+        sealer: crate::seal::Sealer,
+    ) -> Option<crate::grants::Grants> {
+        let _ = (store, sealer);
+        None
+    }
 }
 
 /// `auth = none(T)`: the operator sets `T` in env vars; `creds()` is sync.
@@ -30,6 +40,13 @@ impl<T: Credentials> AuthMode for NoAuth<T> {
 impl<T: Credentials> AuthMode for CredAuth<T> {
     const KIND: &'static str = "cred";
     const FIELDS: &'static [crate::CredentialField] = T::FIELDS;
+
+    fn __grants(
+        store: std::sync::Arc<dyn crate::store::Store>,
+        sealer: crate::seal::Sealer,
+    ) -> Option<crate::grants::Grants> {
+        Some(crate::grants::Grants::new::<T>(store, sealer))
+    }
 }
 impl<P: AuthProvider> AuthMode for OAuth<P> {
     const KIND: &'static str = "oauth";

@@ -49,6 +49,14 @@ pub trait Credentials: Sized + Send + Sync + 'static {
     fn from_map(values: &BTreeMap<String, String>) -> Result<Self, CredentialsError> {
         Self::from_lookup(&mut |field| values.get(field.name).cloned())
     }
+
+    /// Check the values with the provider (try the key) before they are stored.
+    /// The error is shown on the credentials form. Set it with
+    /// `#[credentials(validate = path::to::async_fn)]` on the derived struct,
+    /// where the function takes `&Self` and returns `Result<(), String>`.
+    fn validate(&self) -> impl Future<Output = Result<(), String>> + Send {
+        async { Ok(()) }
+    }
 }
 
 /// `auth = none` without a type: a server that needs no credentials.
@@ -64,6 +72,7 @@ impl Credentials for () {
 /// A field type that can be parsed from the text a user typed.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a credentials field",
+    label = "a credentials field is parsed from the text a user types",
     note = "use `String`, `gumstack::Secret`, a number, `bool`, or `Option` of one"
 )]
 pub trait CredentialValue: Sized {
@@ -115,6 +124,7 @@ numeric_credential!(
 /// Whether a field marked `secret` has a type that keeps it secret.
 #[diagnostic::on_unimplemented(
     message = "a `#[cred(secret)]` field must have type `gumstack::Secret`, not `{Self}`",
+    label = "change this type to `Secret`",
     note = "`Secret` never prints and is zeroized on drop; change the field's type to `Secret` (or `Option<Secret>`)"
 )]
 pub trait SecretField {}

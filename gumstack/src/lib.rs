@@ -40,11 +40,15 @@
 //! ```
 
 pub mod auth;
+mod authz;
 pub mod credentials;
 mod error;
+mod grants;
 mod host;
+pub mod seal;
 mod secret;
 mod service;
+pub mod store;
 mod tools;
 
 #[doc(hidden)]

@@ -3,6 +3,8 @@
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
 
+pub mod oauth;
+
 use rmcp::{
     RoleClient, ServiceExt,
     service::RunningService,
@@ -39,11 +41,22 @@ pub fn example(name: &str, env: &[(&str, &str)]) -> Command {
     Command::new(example_bin(name)).configure(|cmd| {
         cmd.env_clear();
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        // State of `cred`/`oauth` examples goes to a home of the test run's own.
+        cmd.env("HOME", test_home());
         for (k, v) in env {
             cmd.env(k, v);
         }
         cmd.kill_on_drop(true);
     })
+}
+
+/// A home directory for the examples this test process starts, removed with the
+/// system's temp files.
+fn test_home() -> PathBuf {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| tempfile::tempdir().expect("temp home"))
+        .path()
+        .to_owned()
 }
 
 /// Connect rmcp's client to an example over stdio.
@@ -68,8 +81,13 @@ pub struct HttpServer {
 impl HttpServer {
     /// Start `name` with `serve --http 127.0.0.1:0 EXTRA...` and wait until it listens.
     pub async fn start(name: &str, env: &[(&str, &str)], extra: &[&str]) -> Self {
+        Self::start_at(name, env, "127.0.0.1:0", extra).await
+    }
+
+    /// Start `name` listening on `addr`.
+    pub async fn start_at(name: &str, env: &[(&str, &str)], addr: &str, extra: &[&str]) -> Self {
         let mut child = example(name, env)
-            .args(["serve", "--http", "127.0.0.1:0"])
+            .args(["serve", "--http", addr])
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -129,4 +147,101 @@ pub fn first_text(result: &rmcp::model::CallToolResult) -> &str {
 /// `json!({...})` as the arguments object of a call.
 pub fn args(value: serde_json::Value) -> rmcp::model::JsonObject {
     value.as_object().expect("arguments are an object").clone()
+}
+
+/// A stand-in for OpenAI's chat completions endpoint on loopback, answering with
+/// what it was sent so tests see whose key arrived.
+pub async fn stub_openai() -> std::net::SocketAddr {
+    use axum::{Json, Router, http::HeaderMap, routing::post};
+    use serde_json::{Value, json};
+    async fn complete(headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
+        let auth = headers["authorization"]
+            .to_str()
+            .unwrap_or_default()
+            .to_owned();
+        let org = headers
+            .get("openai-organization")
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        let answer = format!(
+            "auth={auth} org={} model={} prompt={}",
+            org.unwrap_or_default(),
+            body["model"].as_str().unwrap_or_default(),
+            body["messages"][0]["content"].as_str().unwrap_or_default()
+        );
+        Json(json!({"choices": [{"message": {"content": answer}}]}))
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            Router::new().route("/v1/chat/completions", post(complete)),
+        )
+        .await
+        .unwrap();
+    });
+    addr
+}
+
+/// The `openai` example over HTTP with its own data directory and key, talking to
+/// a stub OpenAI on loopback.
+pub struct CredServer {
+    pub server: HttpServer,
+    pub data_dir: std::sync::Arc<tempfile::TempDir>,
+    pub upstream: String,
+    /// Kept across restarts: the URL is the audience of every token.
+    pub addr: String,
+}
+
+/// A loopback port free right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A fixed sealing key for tests (base64 of 32 bytes).
+pub const TEST_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+impl CredServer {
+    pub async fn start() -> Self {
+        let upstream = format!("http://{}/v1", stub_openai().await);
+        let data_dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+        let addr = format!("127.0.0.1:{}", free_port());
+        let server = Self::start_in(&data_dir, &upstream, &addr, &[]).await;
+        Self {
+            server,
+            data_dir,
+            upstream,
+            addr,
+        }
+    }
+
+    /// Another server process on the same data directory (a restart).
+    pub async fn restart(&mut self, extra_env: &[(&str, &str)]) {
+        let _ = self.server.child.kill().await;
+        let _ = self.server.child.wait().await;
+        self.server = Self::start_in(&self.data_dir, &self.upstream, &self.addr, extra_env).await;
+    }
+
+    async fn start_in(
+        dir: &tempfile::TempDir,
+        upstream: &str,
+        addr: &str,
+        extra_env: &[(&str, &str)],
+    ) -> HttpServer {
+        let dir = dir.path().to_str().expect("utf-8 temp path").to_owned();
+        let mut env = vec![
+            ("GUMSTACK_DATA_DIR", dir.as_str()),
+            ("GUMSTACK_SECRET_KEY", TEST_KEY),
+            ("OPENAI_BASE_URL", upstream),
+        ];
+        env.extend_from_slice(extra_env);
+        HttpServer::start_at("openai", &env, addr, &[]).await
+    }
+
+    pub fn url(&self) -> &str {
+        &self.server.url
+    }
 }

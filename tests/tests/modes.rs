@@ -2,12 +2,9 @@
 //! `creds()` reads `LOCAL_*` development variables, and otherwise says the user
 //! is not connected.
 
-use std::net::SocketAddr;
-
-use axum::{Json, Router, http::HeaderMap, routing::post};
-use gumstack_tests::{args, connect_stdio, first_text};
+use gumstack_tests::{args, connect_stdio, first_text, stub_openai};
 use rmcp::model::CallToolRequestParams;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn cred_tool_without_credentials_says_not_connected() {
@@ -22,38 +19,6 @@ async fn cred_tool_without_credentials_says_not_connected() {
     let text = first_text(&result);
     assert!(text.starts_with("not connected"), "{text}");
     assert!(text.contains("LOCAL_API_KEY"), "{text}");
-}
-
-/// A stand-in for OpenAI's chat completions endpoint on loopback, echoing what
-/// it was sent so the test sees the user's key and organization arrive.
-async fn stub_openai() -> SocketAddr {
-    async fn complete(headers: HeaderMap, Json(body): Json<Value>) -> Json<Value> {
-        let auth = headers["authorization"]
-            .to_str()
-            .unwrap_or_default()
-            .to_owned();
-        let org = headers
-            .get("openai-organization")
-            .map(|v| v.to_str().unwrap_or_default().to_owned());
-        let answer = format!(
-            "auth={auth} org={} model={} prompt={}",
-            org.unwrap_or_default(),
-            body["model"].as_str().unwrap_or_default(),
-            body["messages"][0]["content"].as_str().unwrap_or_default()
-        );
-        Json(json!({"choices": [{"message": {"content": answer}}]}))
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            Router::new().route("/v1/chat/completions", post(complete)),
-        )
-        .await
-        .unwrap();
-    });
-    addr
 }
 
 #[tokio::test]

@@ -48,7 +48,7 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
             None => (quote!(required_field), &f.ty),
         };
         quote! {
-            let #local = #p::#func::<#ty>(
+            let #local = (&#p::UserType::<#ty>::new()).#func(
                 &fields[#i],
                 #p::non_blank(lookup(&fields[#i])),
                 &mut errors,
@@ -67,6 +67,9 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
                         &'static ::gumstack::CredentialField,
                     ) -> ::core::option::Option<::std::string::String>,
                 ) -> ::core::result::Result<Self, ::gumstack::CredentialsError> {
+                    // A bad field type is reported once, by its `assert_credential_value`.
+                    #[allow(unused_imports)]
+                    use #p::{CredentialValueType as _, Unchecked as _};
                     let fields: &'static [::gumstack::CredentialField] = Self::FIELDS;
                     let mut errors = ::gumstack::CredentialsError::default();
                     #(#reads)*

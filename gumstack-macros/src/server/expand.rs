@@ -31,16 +31,13 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
     };
     let p = quote!(::gumstack::__private);
 
-    // The trait check goes on the user's own type, so the error lands there.
-    let (mode, check, creds_items, prepare) = match auth.kind {
+    // `type Auth` is the one place a wrong type is reported (the `AuthMode` impls
+    // need `Credentials`/`AuthProvider`), spanned at the user's type; `creds()` and
+    // start-up reach the type through `UserType`, which adds no second error.
+    let (mode, creds_items, prepare) = match auth.kind {
         AuthKind::None => {
-            let span = auth
-                .ty
-                .as_ref()
-                .map_or_else(proc_macro2::Span::call_site, |t| t.span());
             (
-                quote_spanned!(span=> #p::NoAuth<#creds_ty>),
-                quote_spanned!(span=> const _: () = #p::assert_credentials::<#creds_ty>();),
+                "NoAuth",
                 quote! {
                     static __GUMSTACK_ENV_CREDS: ::std::sync::OnceLock<#creds_ty> =
                         ::std::sync::OnceLock::new();
@@ -49,24 +46,24 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                         /// start-up: synchronous and free of allocation.
                         #[allow(dead_code)]
                         pub fn creds(&self) -> &'static #creds_ty {
-                            __GUMSTACK_ENV_CREDS.get_or_init(#p::env_creds_outside_host::<#creds_ty>)
+                            __GUMSTACK_ENV_CREDS.get_or_init(|| {
+                                (&#p::UserType::<#creds_ty>::new()).env_creds_outside_host()
+                            })
                         }
                     }
                 },
-                quote!(#p::load_env_creds::<#creds_ty>(&__GUMSTACK_ENV_CREDS)),
+                quote!((&#p::UserType::<#creds_ty>::new()).load_env_creds(&__GUMSTACK_ENV_CREDS)),
             )
         }
         AuthKind::Cred => {
-            let span = auth.ty.span();
             (
-                quote_spanned!(span=> #p::CredAuth<#creds_ty>),
-                quote_spanned!(span=> const _: () = #p::assert_credentials::<#creds_ty>();),
+                "CredAuth",
                 quote! {
                     impl #self_ty {
                         /// The calling user's credentials (`auth = cred`).
                         #[allow(dead_code)]
                         pub async fn creds(&self) -> ::gumstack::Result<::std::sync::Arc<#creds_ty>> {
-                            #p::cred_creds::<#creds_ty>().await
+                            (&#p::UserType::<#creds_ty>::new()).cred_creds().await
                         }
                     }
                 },
@@ -74,10 +71,8 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
             )
         }
         AuthKind::OAuth => {
-            let span = auth.ty.span();
             (
-                quote_spanned!(span=> #p::OAuth<#creds_ty>),
-                quote_spanned!(span=> const _: () = #p::assert_auth_provider::<#creds_ty>();),
+                "OAuth",
                 quote! {
                     impl #self_ty {
                         /// The calling user's OAuth tokens (`auth = oauth`), refreshed as needed.
@@ -92,9 +87,26 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
         }
     };
 
+    // Every token at the user's type (no interpolated `#p`), or rustc reports at the attribute.
+    let auth_span = auth
+        .ty
+        .as_ref()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+    let mode = proc_macro2::Ident::new(mode, auth_span);
+    let auth_item =
+        quote_spanned!(auth_span=> type Auth = ::gumstack::__private::#mode<#creds_ty>;);
+
+    // Each bound is checked once, on the type the user wrote (the inner `T` of an
+    // `Option<T>` parameter); the other uses go through `UserType` and stay quiet.
     let arg_checks = server.tools.iter().flat_map(|t| &t.params).map(|param| {
-        let ty = &param.ty;
+        let ty = param.optional.as_ref().unwrap_or(&param.ty);
         quote_spanned!(ty.span()=> const _: () = #p::assert_tool_arg::<#ty>();)
+    });
+    let output_checks = server.tools.iter().filter_map(|t| match &t.output {
+        Output::Plain(ty) | Output::Result(ty) => {
+            Some(quote_spanned!(ty.span()=> const _: () = #p::assert_tool_output::<#ty>();))
+        }
+        Output::Unit => None,
     });
     let descriptors = server.tools.iter().map(|t| descriptor(t, &p));
     let arms = server.tools.iter().map(|t| call_arm(t, &p));
@@ -103,12 +115,15 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
         #item
 
         const _: () = {
-            #check
+            #[allow(unused_imports)]
+            use #p::{CredentialsType as _, ToolArgType as _, Unchecked as _};
+
             #(#arg_checks)*
+            #(#output_checks)*
             #creds_items
 
             impl ::gumstack::Server for #self_ty {
-                type Auth = #mode;
+                #auth_item
                 const NAME: &'static str = #name;
                 const VERSION: &'static str = #version;
                 const INSTRUCTIONS: ::core::option::Option<&'static str> = #instructions;
@@ -167,9 +182,9 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                 async fn call_tool(
                     &self,
                     request: #p::rmcp::model::CallToolRequestParams,
-                    _context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
+                    context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
                 ) -> ::core::result::Result<#p::rmcp::model::CallToolResponse, #p::rmcp::ErrorData> {
-                    #p::call_tool(self, request).await
+                    #p::call_tool(self, request, context).await
                 }
 
                 fn get_tool(&self, name: &str) -> ::core::option::Option<#p::rmcp::model::Tool> {
@@ -203,15 +218,22 @@ fn descriptor(tool: &Tool, p: &TokenStream) -> TokenStream {
                 None => quote!(::core::option::Option::None),
             };
             let required = param.optional.is_none();
-            quote_spanned!(ty.span()=> .param::<#ty>(#key, #description, #required))
+            quote! {
+                let schema = (&#p::UserType::<#ty>::new())
+                    .param(schema, #key, #description, #required);
+            }
         });
-        quote!(#p::InputSchema::new() #(#params)* .finish())
+        quote!({
+            let schema = #p::InputSchema::new();
+            #(#params)*
+            schema.finish()
+        })
     };
     let output_schema = match &tool.output {
         Output::Unit => quote!(::core::option::Option::None),
         Output::Plain(ty) | Output::Result(ty) => quote!({
             #[allow(unused_imports)]
-            use #p::{NoSchema as _, StructuredSchema as _};
+            use #p::{NoSchema as _, StructuredSchema as _, UncheckedOutputSchema as _};
             (&#p::OutputSchema::<#ty>::new()).output_schema()
         }),
     };
@@ -235,7 +257,7 @@ fn call_arm(tool: &Tool, p: &TokenStream) -> TokenStream {
             Some(inner) => (quote!(optional), inner),
             None => (quote!(required), &param.ty),
         };
-        quote_spanned!(ty.span()=> let #local = arguments.#func::<#ty>(#key);)
+        quote!(let #local = (&#p::UserType::<#ty>::new()).#func(&mut arguments, #key);)
     });
     let keys = tool.params.iter().map(|param| param.ident.to_string());
     let call = if tool.is_async {
@@ -246,8 +268,8 @@ fn call_arm(tool: &Tool, p: &TokenStream) -> TokenStream {
     let convert = |value: TokenStream| {
         quote!({
             #[allow(unused_imports)]
-            use #p::{IntoContent as _, IntoStructured as _};
-            (&#p::Output::new(#value)).into_tool_result()
+            use #p::{IntoContent as _, IntoStructured as _, UncheckedOutput as _};
+            (&#p::Output::new(#value)).tool_result()
         })
     };
     let result = match &tool.output {
@@ -258,9 +280,13 @@ fn call_arm(tool: &Tool, p: &TokenStream) -> TokenStream {
         Output::Plain(_) => convert(call),
         Output::Result(_) => {
             let ok = convert(quote!(value));
+            // An error type without `Display` is reported at the `E` the user wrote.
+            let err = quote_spanned!(error_type_span(tool)=>
+                ::gumstack::__private::tool_error(error)
+            );
             quote!(match #call {
                 ::core::result::Result::Ok(value) => #ok,
-                ::core::result::Result::Err(error) => #p::tool_error(error),
+                ::core::result::Result::Err(error) => #err,
             })
         }
     };
@@ -278,4 +304,19 @@ fn call_arm(tool: &Tool, p: &TokenStream) -> TokenStream {
             #result
         }.await),
     }
+}
+
+/// The span of `E` in a tool's `-> Result<T, E>` (of the whole type if `E` is not written).
+fn error_type_span(tool: &Tool) -> proc_macro2::Span {
+    let syn::ReturnType::Type(_, ty) = &tool.sig.output else {
+        return proc_macro2::Span::call_site();
+    };
+    if let syn::Type::Path(path) = &**ty
+        && let Some(last) = path.path.segments.last()
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(err)) = args.args.iter().nth(1)
+    {
+        return err.span();
+    }
+    ty.span()
 }

@@ -199,6 +199,9 @@ pub fn server(cx: &mut Ctxt, args: ServerArgs, mut item: ItemImpl) -> (Option<Se
         if let Some(tool) = parse_tool(cx, &tool_attr, method) {
             tools.push(tool);
         }
+        // Put back an inert `#[tool(..)]` with the user's path, so the path resolves
+        // (an import of `tool` counts as used) and the method keeps its place.
+        method.attrs.insert(index, inert_tool_attr(&tool_attr));
     }
     let server = usable.then(|| Server {
         args,
@@ -206,6 +209,13 @@ pub fn server(cx: &mut Ctxt, args: ServerArgs, mut item: ItemImpl) -> (Option<Se
         tools,
     });
     (server, item)
+}
+
+/// `#[tool(__gumstack_expanded)]` at `attr`'s path: the `tool` macro returns the method as is.
+fn inert_tool_attr(attr: &syn::Attribute) -> syn::Attribute {
+    let path = attr.path();
+    let marker = Ident::new(crate::TOOL_EXPANDED_MARKER, path.span());
+    syn::parse_quote_spanned!(attr.span()=> #[#path(#marker)])
 }
 
 fn is_tool_attr(attr: &syn::Attribute) -> bool {
@@ -331,8 +341,15 @@ fn take_arg_description(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>) -> Optio
             } else {
                 cx.error(
                     &meta.path,
-                    "unknown `#[arg]` argument; expected `description = \"...\"`",
+                    format!(
+                        "unknown `#[arg]` argument `{}`; expected `description = \"...\"`",
+                        quote::ToTokens::to_token_stream(&meta.path)
+                    ),
                 );
+                // Skip its value so the error stays the only one.
+                if meta.input.peek(Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
             }
             Ok(())
         });

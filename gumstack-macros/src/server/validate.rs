@@ -49,7 +49,34 @@ pub fn server(cx: &mut Ctxt, server: &Server) {
             if params.insert(param.ident.to_string(), ()).is_some() {
                 cx.error(&param.ident, "duplicate parameter name");
             }
+            let value_ty = param.optional.as_ref().unwrap_or(&param.ty);
+            if let Some(problem) = param_type_problem(value_ty) {
+                cx.error(value_ty, problem);
+            }
         }
+    }
+}
+
+/// Parameter types the trait check would only report obscurely (lifetime errors).
+fn param_type_problem(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => {
+            let owned = match &*r.elem {
+                syn::Type::Path(p) if p.path.is_ident("str") => "`String`".to_owned(),
+                syn::Type::Slice(s) => {
+                    format!("`Vec<{}>`", quote::ToTokens::to_token_stream(&s.elem))
+                }
+                elem => format!("`{}`", quote::ToTokens::to_token_stream(elem)),
+            };
+            Some(format!(
+                "a tool parameter cannot borrow: its value is parsed from the call's JSON arguments and must own its data; use {owned}"
+            ))
+        }
+        syn::Type::ImplTrait(_) => Some(
+            "a tool parameter needs a named type (its JSON Schema is derived from it), not `impl Trait`"
+                .to_owned(),
+        ),
+        _ => None,
     }
 }
 

@@ -14,6 +14,11 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_ALLOWED_HOSTS",
     "GUMSTACK_ALLOWED_ORIGINS",
     "GUMSTACK_STATELESS",
+    "GUMSTACK_DATA_DIR",
+    "GUMSTACK_SECRET_KEY",
+    "GUMSTACK_PREVIOUS_SECRET_KEYS",
+    "GUMSTACK_ACCESS_TOKEN_TTL",
+    "GUMSTACK_TEST_MODE",
 ];
 
 #[derive(Parser, Debug)]
@@ -25,7 +30,7 @@ pub(crate) struct Cli {
 
 impl Cli {
     /// Parse with the server's own name and version, not gumstack's.
-    pub fn parse_from_env<S: Server>() -> Self {
+    pub fn parse_for<S: Server>() -> Self {
         use clap::{CommandFactory, FromArgMatches};
         let about = S::INSTRUCTIONS.unwrap_or("An MCP server built with gumstack");
         let matches = Self::command()
@@ -43,6 +48,39 @@ pub(crate) enum Command {
     Serve(Serve),
     /// Print this server's config.yaml (auth type and credential fields).
     Config,
+    /// Connect the local user (for `serve --stdio`): asks for each credential.
+    Login(DataOpts),
+    /// Forget the local user's stored credentials.
+    Logout(DataOpts),
+}
+
+/// Where a `cred`/`oauth` server keeps its state.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct DataOpts {
+    /// Directory of the store and the generated key (created 0700); default
+    /// `$XDG_DATA_HOME/gumstack/<server>` or `~/.local/share/gumstack/<server>`.
+    #[arg(long, value_name = "DIR", env = "GUMSTACK_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
+}
+
+impl DataOpts {
+    pub fn data_dir(&self, server: &str) -> Result<std::path::PathBuf> {
+        if let Some(dir) = &self.data_dir {
+            return Ok(dir.clone());
+        }
+        let base = std::env::var_os("XDG_DATA_HOME")
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|h| !h.is_empty())
+                    .map(|h| std::path::PathBuf::from(h).join(".local/share"))
+            })
+            .ok_or_else(|| {
+                Error::config("no data directory: set GUMSTACK_DATA_DIR (or --data-dir); neither XDG_DATA_HOME nor HOME is set")
+            })?;
+        Ok(base.join("gumstack").join(server))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -76,6 +114,19 @@ pub(crate) struct Serve {
     /// Answer each request on its own, with no MCP session (plain JSON replies).
     #[arg(long, env = "GUMSTACK_STATELESS")]
     pub stateless: bool,
+    /// Lifetime of access tokens issued to MCP clients, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "GUMSTACK_ACCESS_TOKEN_TTL",
+        default_value_t = 3600
+    )]
+    pub access_token_ttl: u64,
+    /// For tests only: accept client metadata documents over http and on private addresses.
+    #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true)]
+    pub test_mode: bool,
+    #[command(flatten)]
+    pub data: DataOpts,
 }
 
 /// HTTP settings after checking.
@@ -84,6 +135,9 @@ pub(crate) struct HttpSettings {
     pub allowed_hosts: Vec<String>,
     pub allowed_origins: Vec<String>,
     pub stateless: bool,
+    pub public_url: Option<String>,
+    pub access_token_ttl: std::time::Duration,
+    pub test_mode: bool,
 }
 
 impl Serve {
@@ -92,8 +146,17 @@ impl Serve {
             .into_iter()
             .map(String::from)
             .collect();
-        if let Some(url) = &self.public_url {
-            allowed_hosts.push(host_of(url)?);
+        let public_url = match &self.public_url {
+            Some(url) => {
+                allowed_hosts.push(host_of(url)?);
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            None => None,
+        };
+        if self.access_token_ttl == 0 {
+            return Err(Error::config(
+                "--access-token-ttl must be at least 1 second",
+            ));
         }
         for host in &self.allowed_hosts {
             let host = host.trim();
@@ -108,6 +171,9 @@ impl Serve {
             allowed_hosts,
             allowed_origins: self.allowed_origins.clone(),
             stateless: self.stateless,
+            public_url,
+            access_token_ttl: std::time::Duration::from_secs(self.access_token_ttl),
+            test_mode: self.test_mode,
         })
     }
 }

@@ -1,6 +1,6 @@
-//! Streamable HTTP at `/mcp`.
+//! Streamable HTTP at `/mcp`, behind the authorization server in `cred` mode.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{collections::HashMap, net::SocketAddr, sync::Arc};
 
 use axum::serve::ListenerExt;
 use rmcp::transport::streamable_http_server::{
@@ -8,13 +8,26 @@ use rmcp::transport::streamable_http_server::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::cli::HttpSettings;
-use crate::{Error, Result, Server};
+use super::{State, cli::HttpSettings};
+use crate::{
+    Error, Result, Server,
+    authz::{self, AuthServer, Lifetimes},
+};
 
-pub(crate) async fn serve<S>(server: Arc<S>, addr: SocketAddr, settings: HttpSettings) -> Result<()>
+pub(crate) async fn serve<S>(
+    server: Arc<S>,
+    addr: SocketAddr,
+    settings: HttpSettings,
+    state: State,
+) -> Result<()>
 where
     S: Server + rmcp::ServerHandler,
 {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::config(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr()?;
+
     let shutdown = CancellationToken::new();
     let mut config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(settings.allowed_hosts.clone())
@@ -32,12 +45,41 @@ where
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let router = axum::Router::new().nest_service("/mcp", service);
 
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| Error::config(format!("cannot listen on {addr}: {e}")))?;
-    let local = listener.local_addr()?;
+    let router = match (&state.grants, &state.store) {
+        (Some(grants), Some(store)) => {
+            let issuer = settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{local}"));
+            let auth = Arc::new(AuthServer {
+                store: store.clone(),
+                grants: grants.clone(),
+                resource: format!("{issuer}/mcp"),
+                issuer,
+                server_name: S::NAME,
+                lifetimes: Lifetimes {
+                    access_token: settings.access_token_ttl,
+                    ..Lifetimes::default()
+                },
+                test_mode: settings.test_mode,
+                http: authz::client_builder()
+                    .build()
+                    .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+                sessions: std::sync::Mutex::new(HashMap::new()),
+            });
+            if settings.test_mode {
+                tracing::warn!("test mode: client metadata documents are fetched from any address");
+            }
+            authz::spawn_purger(store.clone());
+            let mcp = axum::Router::new().nest_service("/mcp", service).layer(
+                axum::middleware::from_fn_with_state(auth.clone(), authz::require_bearer),
+            );
+            authz::routes(auth).merge(mcp)
+        }
+        _ => axum::Router::new().nest_service("/mcp", service),
+    };
+
     // Without TCP_NODELAY a session's reply waits for a delayed ACK (~40 ms a call).
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {

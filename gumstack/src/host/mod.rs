@@ -1,22 +1,32 @@
-//! The host every server gets: the CLI, the transports, start-up checks.
+//! The host every server gets: the CLI, the transports, start-up checks, and the
+//! state of `cred`/`oauth` servers (store, sealing key, grants).
 
 mod cli;
 mod config;
+pub(crate) mod context;
 mod http;
+mod login;
 
-use std::sync::Arc;
+use std::{path::PathBuf, sync::Arc};
 
 use rmcp::ServiceExt;
 
-use crate::{Error, Result, Server};
-use cli::{Cli, Command, Serve};
+use crate::{
+    Error, Result, Server,
+    auth::AuthMode,
+    grants::Grants,
+    seal::Sealer,
+    store::{self, Store},
+};
+use cli::{Cli, Command, DataOpts, Serve};
+use context::{HostContext, Transport};
 
 /// Parse the command line and run it: what the generated `run()` calls.
 pub async fn run<S>(server: S) -> Result<()>
 where
     S: Server + rmcp::ServerHandler,
 {
-    let cli = Cli::parse_from_env::<S>();
+    let cli = Cli::parse_for::<S>();
     init_logging();
     warn_on_unknown_settings();
     match cli.command {
@@ -25,7 +35,51 @@ where
             Ok(())
         }
         Command::Serve(serve) => serve_with(server, serve).await,
+        Command::Login(data) => login::login::<S>(&open_state::<S>(&data).await?).await,
+        Command::Logout(data) => login::logout::<S>(&open_state::<S>(&data).await?).await,
     }
+}
+
+/// What a `cred`/`oauth` server keeps between runs.
+pub(crate) struct State {
+    pub data_dir: PathBuf,
+    pub store: Option<Arc<dyn Store>>,
+    pub grants: Option<Arc<Grants>>,
+}
+
+/// Open the data directory of a `cred`/`oauth` server: the store (checked to
+/// belong to this auth type), the sealing key, the grants.
+async fn open_state<S: Server>(data: &DataOpts) -> Result<State> {
+    let kind = <S::Auth as AuthMode>::KIND;
+    if kind == "none" {
+        return Ok(State {
+            data_dir: PathBuf::new(),
+            store: None,
+            grants: None,
+        });
+    }
+    let data_dir = data.data_dir(S::NAME)?;
+    let store: Arc<dyn Store> = Arc::new(store::open(&data_dir).await?);
+    match store.auth_type().await? {
+        None => store.set_auth_type(kind).await?,
+        Some(stored) if stored == kind => {}
+        Some(stored) => {
+            return Err(Error::config(format!(
+                "the data store in {} belongs to a server with `auth = {stored}`, and this server has `auth = {kind}`: the auth type of a server cannot change. Nothing was deleted; use another GUMSTACK_DATA_DIR for this server",
+                data_dir.display()
+            )));
+        }
+    }
+    let sealer = Sealer::load(&data_dir)?;
+    let grants = <S::Auth as AuthMode>::__grants(store.clone(), sealer).map(Arc::new);
+    if let Some(grants) = &grants {
+        grants.check_key().await?;
+    }
+    Ok(State {
+        data_dir,
+        store: Some(store),
+        grants,
+    })
 }
 
 async fn serve_with<S>(server: S, serve: Serve) -> Result<()>
@@ -33,10 +87,21 @@ where
     S: Server + rmcp::ServerHandler,
 {
     S::__prepare()?;
+    let state = open_state::<S>(&serve.data).await?;
+    let transport = if serve.http.is_some() {
+        Transport::Http
+    } else {
+        Transport::Stdio
+    };
+    context::install(HostContext {
+        grants: state.grants.clone(),
+        login_hint: format!("{} login", S::NAME),
+        transport,
+    });
     let server = Arc::new(server);
-    match (serve.stdio, serve.http) {
-        (_, Some(addr)) => http::serve(server, addr, serve.http_settings()?).await,
-        _ => {
+    match serve.http {
+        Some(addr) => http::serve(server, addr, serve.http_settings()?, state).await,
+        None => {
             tracing::info!(server = S::NAME, "serving MCP over stdio");
             let running = server
                 .serve(rmcp::transport::stdio())
@@ -56,7 +121,7 @@ fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("GUMSTACK_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn,sqlx=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,10 +1,9 @@
 // One server has exactly one auth mode: a second `auth = ...` is rejected.
 use gumstack::prelude::*;
-use gumstack_ui_tests::TestProvider;
 
 struct Server;
 
-#[gumstack::server(auth = none, auth = oauth(TestProvider))]
+#[gumstack::server(auth = none, auth = oauth(gumstack_ui_tests::TestProvider))]
 impl Server {
     /// Ping.
     #[tool]

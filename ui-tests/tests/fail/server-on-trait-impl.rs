@@ -1,6 +1,4 @@
 // `#[server]` goes on an inherent impl block, not a trait impl.
-use gumstack::prelude::*;
-
 struct Server;
 
 #[gumstack::server(auth = none)]

@@ -1,4 +1,5 @@
 // `auth = cred(T)`: `creds().await?` returns the calling user's `Arc<T>`.
+#![deny(warnings)]
 use std::sync::Arc;
 
 use gumstack::prelude::*;

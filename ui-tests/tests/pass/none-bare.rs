@@ -1,4 +1,5 @@
 // Bare `auth = none`: a server that needs no credentials at all.
+#![deny(warnings)]
 use gumstack::prelude::*;
 
 struct Echo;

@@ -1,12 +1,22 @@
 // `auth = none(T)`: `creds()` is sync and returns the operator's `&'static T`.
+#![deny(warnings)]
 use gumstack::prelude::*;
 
 #[derive(Credentials)]
 struct WeatherEnv {
     /// Key of the forecast API.
-    #[cred(label = "API Key", placeholder = "wk-...", secret, env = "WEATHER_API_KEY")]
+    #[cred(
+        label = "API Key",
+        placeholder = "wk-...",
+        secret,
+        env = "WEATHER_API_KEY"
+    )]
     api_key: Secret,
-    #[cred(label = "Units", description = "metric or imperial", env = "WEATHER_UNITS")]
+    #[cred(
+        label = "Units",
+        description = "metric or imperial",
+        env = "WEATHER_UNITS"
+    )]
     units: Option<String>,
     max_days: Option<u32>,
     verbose: bool,

@@ -1,4 +1,5 @@
 // `auth = oauth(P)` with a minimal `AuthProvider`: `creds().await?` returns `Arc<OAuthCredentials>`.
+#![deny(warnings)]
 use std::sync::Arc;
 
 use gumstack::prelude::*;

@@ -1,4 +1,6 @@
-// `#[gumstack::tool]` written with its path works like `#[tool]`, and tools may be renamed.
+// `#[gumstack::tool]` written with its path works like `#[tool]` (no import needed), and tools may be renamed.
+#![deny(warnings)]
+
 struct Server;
 
 #[gumstack::server(auth = none)]

@@ -1,4 +1,5 @@
 // Every supported return type, sync and async tools, `Option` params, `#[arg]` and every `#[tool]` option.
+#![deny(warnings)]
 use gumstack::prelude::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,12 @@ impl Everything {
         Ok(Forecast { city, high: 20 })
     }
 
+    /// Returns a `Result<T, gumstack::Error>` written out.
+    #[tool]
+    fn explicit_result(&self) -> Result<Forecast, gumstack::Error> {
+        Err(gumstack::Error::msg("no forecast today"))
+    }
+
     /// Returns a `Result` with another error type.
     #[tool]
     fn io(&self) -> Result<String, std::io::Error> {
@@ -109,7 +116,10 @@ impl Everything {
 }
 
 fn main() {
-    let names: Vec<_> = Everything::tools().iter().map(|t| t.name.to_string()).collect();
-    assert_eq!(names.len(), 11);
+    let names: Vec<_> = Everything::tools()
+        .iter()
+        .map(|t| t.name.to_string())
+        .collect();
+    assert_eq!(names.len(), 12);
     assert_eq!(Everything.helper(), 1);
 }

@@ -1,0 +1,141 @@
+//! Bearer checks in front of `/mcp`, and the binding of MCP sessions to grants.
+
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::{AuthServer, tokens};
+use crate::store::{TokenKind, now};
+
+/// Who is calling: the grant behind the request's access token. Put in the
+/// request's extensions, where rmcp hands it to the tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Identity {
+    pub grant_id: String,
+}
+
+const SESSION_HEADER: &str = "mcp-session-id";
+
+fn challenge(server: &AuthServer, error: Option<(&str, &str)>) -> Response {
+    let mut value = format!("Bearer resource_metadata=\"{}\"", server.metadata_url());
+    if let Some((code, description)) = error {
+        value.push_str(&format!(
+            ", error=\"{code}\", error_description=\"{description}\""
+        ));
+    }
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({
+            "error": error.map_or("unauthorized", |(c, _)| c),
+            "error_description": error.map_or("this MCP server needs authorization: discover it from the resource metadata", |(_, d)| d),
+        })),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    response
+}
+
+pub(crate) async fn require_bearer(
+    State(server): State<Arc<AuthServer>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return challenge(&server, None);
+    };
+    let record = match server
+        .store
+        .get_token(&tokens::hash(token), TokenKind::Access)
+        .await
+    {
+        Ok(Some(record)) => record,
+        Ok(None) => {
+            return challenge(
+                &server,
+                Some(("invalid_token", "the access token is unknown or revoked")),
+            );
+        }
+        Err(e) => {
+            tracing::error!("checking an access token failed: {e:#}");
+            return (StatusCode::SERVICE_UNAVAILABLE, "token check unavailable").into_response();
+        }
+    };
+    if record.expires_at < now() {
+        return challenge(
+            &server,
+            Some(("invalid_token", "the access token has expired")),
+        );
+    }
+    // Audience: a token issued for another resource is not accepted here.
+    if record.resource != server.resource {
+        return challenge(
+            &server,
+            Some(("invalid_token", "the access token is for another resource")),
+        );
+    }
+    let identity = Identity {
+        grant_id: record.grant_id,
+    };
+
+    let session = request
+        .headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(session) = &session {
+        let owner = server
+            .sessions
+            .lock()
+            .expect("sessions lock")
+            .get(session)
+            .cloned();
+        if owner.is_some_and(|owner| owner != identity.grant_id) {
+            tracing::warn!("a request on an MCP session used another grant's token; refused");
+            return (
+                StatusCode::FORBIDDEN,
+                Json(json!({"error": "forbidden", "error_description": "this MCP session belongs to another authorization"})),
+            )
+                .into_response();
+        }
+        if request.method() == axum::http::Method::DELETE {
+            server
+                .sessions
+                .lock()
+                .expect("sessions lock")
+                .remove(session);
+        }
+    }
+    request.extensions_mut().insert(identity.clone());
+    let response = next.run(request).await;
+    if session.is_none()
+        && let Some(opened) = response
+            .headers()
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+    {
+        server
+            .sessions
+            .lock()
+            .expect("sessions lock")
+            .insert(opened.to_owned(), identity.grant_id);
+    }
+    response
+}

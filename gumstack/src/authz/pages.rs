@@ -1,0 +1,144 @@
+//! The HTML pages people see: consent, the credentials form, messages. Plain,
+//! accessible, readable on a phone, no external assets; rendered with askama
+//! (escaped by default); never framed.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+
+use crate::CredentialField;
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+pub(super) struct Consent {
+    pub server_name: &'static str,
+    pub client_name: String,
+    pub client_id: String,
+    pub redirect_host: String,
+    pub fields: Vec<&'static str>,
+    pub pending: String,
+    pub csrf: String,
+}
+
+/// Problems of one submission: per field, and for the form as a whole.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    pub fields: BTreeMap<&'static str, String>,
+    pub form: Option<String>,
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.form.is_none()
+    }
+}
+
+pub(super) struct FieldView {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub description: Option<&'static str>,
+    pub placeholder: Option<&'static str>,
+    pub secret: bool,
+    pub required: bool,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "credentials.html")]
+pub(super) struct Credentials {
+    pub server_name: &'static str,
+    pub fields: Vec<FieldView>,
+    pub form_error: Option<String>,
+    pub pending: String,
+    pub csrf: String,
+}
+
+impl Credentials {
+    pub fn new(
+        server_name: &'static str,
+        fields: &'static [CredentialField],
+        values: &BTreeMap<String, String>,
+        mut errors: FormErrors,
+        pending: &str,
+        csrf: &str,
+    ) -> Self {
+        let fields = fields
+            .iter()
+            .map(|f| FieldView {
+                name: f.name,
+                label: f.label,
+                description: f.description,
+                placeholder: f.placeholder,
+                secret: f.secret,
+                required: f.required,
+                value: if f.secret {
+                    String::new()
+                } else {
+                    values.get(f.name).cloned().unwrap_or_default()
+                },
+                error: errors.fields.remove(f.name),
+            })
+            .collect();
+        Self {
+            server_name,
+            fields,
+            form_error: errors.form,
+            pending: pending.to_owned(),
+            csrf: csrf.to_owned(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct Message<'a> {
+    title: &'a str,
+    detail: &'a str,
+}
+
+/// A page with the headers every page gets: no framing, no caching, no
+/// third-party anything.
+pub(super) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        }
+        Err(e) => {
+            tracing::error!("rendering a page failed: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "page rendering failed").into_response()
+        }
+    }
+}
+
+pub(super) fn message(status: StatusCode, title: &str, detail: &str) -> Response {
+    render(status, &Message { title, detail })
+}
+
+pub(super) fn unavailable() -> Response {
+    message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Something went wrong",
+        "The server could not complete this step. Please try again in a moment.",
+    )
+}

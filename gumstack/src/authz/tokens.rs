@@ -1,0 +1,60 @@
+//! Random values and their hashes: codes, tokens, ids, CSRF tokens, PKCE.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// 32 random bytes, base64url: an opaque token, code, state or id.
+pub(crate) fn random() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS random number generator works");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the store keeps instead of a token.
+pub(crate) fn hash(value: &str) -> String {
+    crate::seal::hex(&Sha256::digest(value.as_bytes()))
+}
+
+/// Equality that takes the same time wherever the inputs differ.
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// RFC 7636 S256: BASE64URL(SHA256(verifier)) == challenge.
+pub(crate) fn pkce_matches(verifier: &str, challenge: &str) -> bool {
+    let valid_verifier = (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    valid_verifier
+        && same(
+            &URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
+            challenge,
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_example_from_rfc_7636() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert!(pkce_matches(
+            verifier,
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        ));
+        assert!(!pkce_matches(
+            verifier,
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"
+        ));
+        assert!(!pkce_matches("short", "x"));
+    }
+
+    #[test]
+    fn random_values_differ() {
+        assert_ne!(random(), random());
+        assert_eq!(random().len(), 43);
+    }
+}

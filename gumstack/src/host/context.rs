@@ -1,0 +1,128 @@
+//! What `creds()` needs at run time: the host's grants, and who is calling.
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, OnceLock},
+};
+
+use crate::{
+    Credentials, Error, ErrorKind, Result,
+    grants::{Grants, LOCAL_GRANT},
+};
+
+/// The host running in this process (one per process: `run()` sets it once).
+pub(crate) struct HostContext {
+    /// `None` in `none` mode, which keeps no state.
+    pub grants: Option<Arc<Grants>>,
+    /// The command that connects the local user (`<server> login`).
+    pub login_hint: String,
+    pub transport: Transport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transport {
+    Stdio,
+    Http,
+}
+
+static HOST: OnceLock<HostContext> = OnceLock::new();
+
+pub(crate) fn install(context: HostContext) {
+    let _ = HOST.set(context);
+}
+
+tokio::task_local! {
+    /// The grant of the request a tool runs for (set around each tool call).
+    pub(crate) static CURRENT_GRANT: Option<String>;
+}
+
+/// `creds().await` of a `cred` server.
+pub(crate) async fn cred_creds<C: Credentials>() -> Result<Arc<C>> {
+    let Some(host) = HOST.get() else {
+        // A tool called outside the host (a unit test): development values only.
+        return local_env_creds::<C>();
+    };
+    let Some(grants) = &host.grants else {
+        return local_env_creds::<C>();
+    };
+    let grant = CURRENT_GRANT.try_with(Clone::clone).ok().flatten();
+    let grant = match (host.transport, grant) {
+        (_, Some(grant)) => grant,
+        (Transport::Stdio, None) => LOCAL_GRANT.to_owned(),
+        (Transport::Http, None) => {
+            return Err(Error::not_connected(
+                "not connected: this request carries no authorization",
+            ));
+        }
+    };
+    if let Some(creds) = grants.load::<C>(&grant).await? {
+        return Ok(creds);
+    }
+    match host.transport {
+        // Development values may stand in for a local login.
+        Transport::Stdio if has_local_env::<C>() => local_env_creds::<C>(),
+        Transport::Stdio => Err(Error::not_connected(format!(
+            "not connected: no credentials are stored for the local user; run `{}` first (or set {} for development)",
+            host.login_hint,
+            local_names::<C>()
+        ))),
+        Transport::Http => Err(Error::not_connected(
+            "not connected: this authorization was revoked; reconnect your MCP client to enter your credentials again",
+        )),
+    }
+}
+
+fn local_name(field: &str) -> String {
+    format!("LOCAL_{}", field.to_ascii_uppercase())
+}
+
+fn local_names<C: Credentials>() -> String {
+    C::FIELDS
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| local_name(f.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn has_local_env<C: Credentials>() -> bool {
+    C::FIELDS
+        .iter()
+        .any(|f| std::env::var(local_name(f.name)).is_ok_and(|v| !v.trim().is_empty()))
+}
+
+/// Development values: `LOCAL_<FIELD>` env vars.
+fn local_env_creds<C: Credentials>() -> Result<Arc<C>> {
+    let values: BTreeMap<String, String> = C::FIELDS
+        .iter()
+        .filter_map(|f| {
+            std::env::var(local_name(f.name))
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (f.name.to_owned(), v))
+        })
+        .collect();
+    if values.is_empty() {
+        return Err(Error::not_connected(format!(
+            "not connected: no credentials for this user; for development set {}",
+            local_names::<C>()
+        )));
+    }
+    C::from_map(&values).map(Arc::new).map_err(|e| {
+        let detail: Vec<String> = e
+            .fields
+            .iter()
+            .map(|f| match &f.invalid {
+                None => format!("missing {} ({})", local_name(f.field.name), f.field.label),
+                Some(why) => format!("invalid {}: {why}", local_name(f.field.name)),
+            })
+            .collect();
+        Error::new(
+            ErrorKind::Credentials,
+            format!(
+                "development credentials are incomplete: {}",
+                detail.join("; ")
+            ),
+        )
+    })
+}

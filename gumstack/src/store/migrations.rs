@@ -1,0 +1,56 @@
+//! Schema migrations, applied in order; `meta.schema_version` records the last.
+//! Plain SQL that SQLite and PostgreSQL both accept.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        secret_hash TEXT,
+        metadata TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+     );
+     CREATE TABLE pending (
+        id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        redirect_uri TEXT NOT NULL,
+        code_challenge TEXT NOT NULL,
+        state TEXT,
+        scope TEXT,
+        resource TEXT,
+        csrf_hash TEXT NOT NULL,
+        consented INTEGER NOT NULL DEFAULT 0,
+        expires_at BIGINT NOT NULL
+     );
+     CREATE TABLE grants (
+        id TEXT PRIMARY KEY,
+        client_id TEXT,
+        sealed TEXT NOT NULL,
+        nickname TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+     );
+     CREATE TABLE codes (
+        code_hash TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        redirect_uri TEXT NOT NULL,
+        code_challenge TEXT NOT NULL,
+        resource TEXT,
+        scope TEXT,
+        used INTEGER NOT NULL DEFAULT 0,
+        expires_at BIGINT NOT NULL
+     );
+     CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        grant_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        scope TEXT,
+        used INTEGER NOT NULL DEFAULT 0,
+        expires_at BIGINT NOT NULL
+     );
+     CREATE INDEX tokens_by_grant ON tokens (grant_id);
+     CREATE INDEX codes_by_grant ON codes (grant_id);",
+];

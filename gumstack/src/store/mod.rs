@@ -1,0 +1,188 @@
+//! Persistent state of the host: registered clients, pending authorizations,
+//! authorization codes, grants (with their sealed credentials or tokens) and the
+//! tokens issued to MCP clients (stored only as SHA-256 hashes).
+//!
+//! One trait, so a Postgres backend can serve several replicas: every method is a
+//! single statement or transaction, with no state kept in the process, and
+//! single-use things (codes, refresh tokens) are consumed by an atomic
+//! `UPDATE ... WHERE used = 0`, which holds across processes.
+
+mod migrations;
+mod sqlite;
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub use sqlite::SqliteStore;
+
+use crate::Result;
+
+/// Seconds since the Unix epoch.
+pub type Timestamp = i64;
+
+pub fn now() -> Timestamp {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as Timestamp)
+        .unwrap_or_default()
+}
+
+/// What a client registered (RFC 7591) or published (client ID metadata document).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClientMetadata {
+    pub redirect_uris: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+    #[serde(default = "default_auth_method")]
+    pub token_endpoint_auth_method: String,
+    #[serde(default = "default_grant_types")]
+    pub grant_types: Vec<String>,
+    #[serde(default = "default_response_types")]
+    pub response_types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+fn default_auth_method() -> String {
+    "none".into()
+}
+fn default_grant_types() -> Vec<String> {
+    vec!["authorization_code".into(), "refresh_token".into()]
+}
+fn default_response_types() -> Vec<String> {
+    vec!["code".into()]
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRecord {
+    pub client_id: String,
+    /// SHA-256 of the client secret, for confidential clients.
+    pub secret_hash: Option<String>,
+    pub metadata: ClientMetadata,
+    pub created_at: Timestamp,
+}
+
+/// An authorization request between `/authorize` and the redirect back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingRecord {
+    pub id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    /// The client's `state`, echoed back.
+    pub state: Option<String>,
+    pub scope: Option<String>,
+    pub resource: Option<String>,
+    /// SHA-256 of the CSRF token of the pages of this request.
+    pub csrf_hash: String,
+    /// The user approved the consent page.
+    pub consented: bool,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeRecord {
+    pub code_hash: String,
+    pub grant_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub resource: Option<String>,
+    pub scope: Option<String>,
+    pub expires_at: Timestamp,
+}
+
+/// One user's connection: what they entered (cred) or the upstream tokens (oauth).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantRecord {
+    pub id: String,
+    /// The MCP client it was issued to; `None` for the local (stdio) grant.
+    pub client_id: Option<String>,
+    /// Sealed JSON, bound to `grant:<id>`.
+    pub sealed: String,
+    pub nickname: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access",
+            TokenKind::Refresh => "refresh",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRecord {
+    pub token_hash: String,
+    pub kind: TokenKind,
+    pub grant_id: String,
+    pub client_id: String,
+    pub resource: String,
+    pub scope: Option<String>,
+    pub expires_at: Timestamp,
+}
+
+/// The outcome of consuming a single-use value (code, refresh token).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Consumed<T> {
+    /// First use: here it is.
+    Fresh(T),
+    /// Already used: a replay; the grant it belonged to is named.
+    Reused { grant_id: String },
+    /// Never issued (or already purged).
+    Unknown,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The auth type this store was created for (`none`, `cred`, `oauth`).
+    async fn auth_type(&self) -> Result<Option<String>>;
+    async fn set_auth_type(&self, auth_type: &str) -> Result<()>;
+    async fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+
+    async fn put_client(&self, client: &ClientRecord) -> Result<()>;
+    async fn get_client(&self, client_id: &str) -> Result<Option<ClientRecord>>;
+
+    async fn put_pending(&self, pending: &PendingRecord) -> Result<()>;
+    async fn get_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
+    async fn set_pending_consented(&self, id: &str) -> Result<()>;
+    /// Delete and return it: a pending request completes once.
+    async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
+
+    async fn put_code(&self, code: &CodeRecord) -> Result<()>;
+    async fn consume_code(&self, code_hash: &str) -> Result<Consumed<CodeRecord>>;
+
+    async fn put_grant(&self, grant: &GrantRecord) -> Result<()>;
+    async fn get_grant(&self, id: &str) -> Result<Option<GrantRecord>>;
+    /// Delete a grant with every token issued for it.
+    async fn delete_grant(&self, id: &str) -> Result<()>;
+
+    async fn put_token(&self, token: &TokenRecord) -> Result<()>;
+    async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>>;
+    /// Mark a refresh token used; a second use reports the grant for revocation.
+    async fn consume_refresh_token(&self, token_hash: &str) -> Result<Consumed<TokenRecord>>;
+    async fn delete_token(&self, token_hash: &str) -> Result<()>;
+    async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()>;
+
+    /// Drop expired pending requests, codes and tokens.
+    async fn purge_expired(&self, now: Timestamp) -> Result<()>;
+}
+
+/// Open the store of this host: SQLite in `data_dir` (created 0700).
+pub async fn open(data_dir: &Path) -> Result<SqliteStore> {
+    SqliteStore::open(data_dir).await
+}
