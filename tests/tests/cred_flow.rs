@@ -431,6 +431,15 @@ async fn bad_inputs_are_refused_with_clear_errors() {
         !oversized.body.contains(&huge),
         "a secret is never sent back"
     );
+    // The credentials type's `validate` hook (the example asks the stub OpenAI
+    // whether the key works) shows its error on the form.
+    let refused = client.submit(&oversized, &[("api_key", "not-a-key")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("OpenAI did not accept this API key."),
+        "{}",
+        refused.body
+    );
     // Corrected, it completes; the same page cannot complete twice.
     let done = client.submit(&oversized, &[("api_key", "sk-ok")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
@@ -633,4 +642,133 @@ async fn a_tampered_sealed_value_is_an_error_not_a_crash() {
     );
     // The server is still serving.
     assert!(mcp.list_all_tools().await.is_ok());
+}
+
+/// A client ID metadata document served on loopback: `client_id` is its URL.
+async fn serve_metadata_document(redirect_uri: &str, lie_about_id: bool) -> String {
+    use axum::{Json, Router, routing::get};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/client.json", listener.local_addr().unwrap());
+    let document = json!({
+        "client_id": if lie_about_id { "https://someone-else.example/client.json".to_owned() } else { url.clone() },
+        "client_name": "Metadata Document Client",
+        "redirect_uris": [redirect_uri],
+        "token_endpoint_auth_method": "none",
+    });
+    tokio::spawn(async move {
+        let app = Router::new().route("/client.json", get(move || async move { Json(document) }));
+        axum::serve(listener, app).await.unwrap();
+    });
+    url
+}
+
+#[tokio::test]
+async fn client_id_metadata_documents_are_fetched_and_checked() {
+    // Test mode lets the server fetch documents from loopback over http.
+    let upstream = format!("http://{}/v1", gumstack_tests::stub_openai().await);
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().to_str().unwrap().to_owned();
+    let server = gumstack_tests::HttpServer::start(
+        "openai",
+        &[
+            ("GUMSTACK_DATA_DIR", &dir_path),
+            ("GUMSTACK_SECRET_KEY", TEST_KEY),
+            ("OPENAI_BASE_URL", &upstream),
+            ("GUMSTACK_TEST_MODE", "true"),
+        ],
+        &[],
+    )
+    .await;
+    let base = server.url.trim_end_matches("/mcp").to_owned();
+    let document = serve_metadata_document(REDIRECT_URI, false).await;
+    let client = OAuthClient {
+        base: base.clone(),
+        client_id: document.clone(),
+        browser: Browser::default(),
+        http: reqwest::Client::new(),
+    };
+    let consent = client
+        .browser
+        .get(&client.authorize_url(&pkce().1, "s"))
+        .await;
+    assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+    assert!(consent.body.contains("Metadata Document Client"));
+    let (access, _) = client.tokens(&[("api_key", "sk-cimd")]).await;
+    let mcp = connect_with_token(&server.url, &access).await;
+    assert!(first_text(&generate(&mcp, "x").await).starts_with("auth=Bearer sk-cimd"));
+
+    // A document whose client_id is not its own URL is refused.
+    let liar = serve_metadata_document(REDIRECT_URI, true).await;
+    let page = client
+        .browser
+        .get(
+            &client
+                .authorize_url("x".repeat(43).as_str(), "s")
+                .replace(&urlencode(&document), &urlencode(&liar)),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("does not equal its URL"),
+        "{}",
+        page.body
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn outside_test_mode_private_and_http_metadata_documents_are_refused() {
+    let server = CredServer::start().await;
+    let document = serve_metadata_document(REDIRECT_URI, false).await;
+    let https_loopback = document.replace("http://", "https://");
+    let client = OAuthClient {
+        base: server.url().trim_end_matches("/mcp").to_owned(),
+        client_id: https_loopback.clone(),
+        browser: Browser::default(),
+        http: reqwest::Client::new(),
+    };
+    let page = client
+        .browser
+        .get(&client.authorize_url(&pkce().1, "s"))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("private address"), "{}", page.body);
+    // Plain http client IDs are not metadata documents at all: unknown client.
+    let client = OAuthClient {
+        client_id: document,
+        ..client
+    };
+    let page = client
+        .browser
+        .get(&client.authorize_url(&pkce().1, "s"))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("unknown client"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn an_expired_authorization_request_cannot_complete() {
+    let server = CredServer::start().await;
+    let client = OAuthClient::register(server.url()).await;
+    let form = client.consent(&pkce().1, "s").await;
+    // Age the pending request past its lifetime in the database file.
+    let db = server.data_dir.path().join("gumstack.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE pending SET expires_at = 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let page = client.submit(&form, &[("api_key", "sk-late")]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("This request has expired"),
+        "{}",
+        page.body
+    );
 }

@@ -13,6 +13,7 @@ use gumstack::prelude::*;
 use serde_json::{Value, json};
 
 #[derive(Credentials)]
+#[cred(validate = check_key)]
 struct OpenAiCreds {
     /// Your OpenAI API key
     #[cred(label = "API Key", placeholder = "sk-...", secret)]
@@ -25,6 +26,29 @@ struct OpenAiCreds {
 struct OpenAi {
     http: reqwest::Client,
     base_url: String,
+}
+
+fn base_url() -> String {
+    std::env::var("OPENAI_BASE_URL")
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|_| "https://api.openai.com/v1".to_owned())
+}
+
+/// Try the key before it is stored: the form shows the error if OpenAI refuses it.
+async fn check_key(creds: &OpenAiCreds) -> Result<(), String> {
+    let response = reqwest::Client::new()
+        .get(format!("{}/models", base_url()))
+        .bearer_auth(creds.api_key.expose())
+        .send()
+        .await
+        .map_err(|e| format!("could not reach OpenAI to check the key: {e}"))?;
+    match response.status() {
+        s if s.is_success() => Ok(()),
+        reqwest::StatusCode::UNAUTHORIZED => Err("OpenAI did not accept this API key.".into()),
+        s => Err(format!(
+            "OpenAI answered {s} when checking the key; try again."
+        )),
+    }
 }
 
 #[gumstack::server(auth = cred(OpenAiCreds), name = "openai")]

@@ -41,6 +41,17 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
         quote!(#value_check #secret_check)
     });
     let locals: Vec<_> = creds.fields.iter().map(|f| &f.ident).collect();
+    let validate = creds.validate.as_ref().map(|path| {
+        quote_spanned! {path.span()=>
+            fn validate(
+                &self,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<(), ::std::string::String>,
+            > + ::core::marker::Send {
+                #path(self)
+            }
+        }
+    });
     let reads = creds.fields.iter().enumerate().map(|(i, f)| {
         let local = &f.ident;
         let (func, ty) = match &f.optional {
@@ -80,6 +91,8 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
                         _ => ::core::result::Result::Err(errors),
                     }
                 }
+
+                #validate
             }
         };
     }

@@ -7,6 +7,8 @@ use crate::{attrs, ctxt::Ctxt};
 pub struct CredentialsStruct {
     pub ident: Ident,
     pub fields: Vec<Field>,
+    /// `#[cred(validate = path)]` on the struct: an async check of the values.
+    pub validate: Option<syn::Path>,
 }
 
 pub struct Field {
@@ -74,6 +76,7 @@ pub fn credentials(cx: &mut Ctxt, input: &DeriveInput) -> Option<CredentialsStru
     Some(CredentialsStruct {
         ident: ident.clone(),
         fields,
+        validate: struct_validate(cx, &input.attrs),
     })
 }
 
@@ -178,4 +181,35 @@ fn default_label(name: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => name.to_owned(),
     }
+}
+
+/// `#[cred(validate = path)]` on the struct itself.
+fn struct_validate(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path> {
+    let mut validate = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cred")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("validate") {
+                if validate.is_some() {
+                    cx.error(&meta.path, "duplicate `validate` in `#[cred]`");
+                }
+                validate = Some(meta.value()?.parse::<syn::Path>()?);
+            } else {
+                cx.error(
+                    &meta.path,
+                    format!(
+                        "unknown `#[cred]` key `{}` on the struct; expected `validate = path::to::async_fn` (field keys go on fields)",
+                        quote::ToTokens::to_token_stream(&meta.path)
+                    ),
+                );
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    validate
 }
