@@ -32,8 +32,7 @@ use rmcp::{
 };
 
 use crate::{
-    CredentialField, Credentials, CredentialsError, Error, FieldError, OAuthCredentials, Result,
-    Server,
+    CredentialField, Credentials, CredentialsError, FieldError, OAuthCredentials, Result, Server,
 };
 
 // ---- trait checks, emitted with the span of the user's own type ----
@@ -319,17 +318,9 @@ pub async fn cred_creds<C: Credentials>() -> Result<Arc<C>> {
 }
 
 /// `oauth` mode, until the upstream OAuth flow lands: `LOCAL_ACCESS_TOKEN`.
+/// `oauth` mode: the caller's tokens, refreshed when about to expire.
 pub async fn oauth_creds() -> Result<Arc<OAuthCredentials>> {
-    match non_blank(std::env::var("LOCAL_ACCESS_TOKEN").ok()) {
-        Some(token) => {
-            let mut creds = OAuthCredentials::bearer(token);
-            creds.nickname = non_blank(std::env::var("LOCAL_NICKNAME").ok());
-            Ok(Arc::new(creds))
-        }
-        None => Err(Error::not_connected(
-            "not connected: no account is connected for this user. The OAuth flow is not built yet; for development set LOCAL_ACCESS_TOKEN",
-        )),
-    }
+    crate::host::context::oauth_creds().await
 }
 
 // ---- rmcp::ServerHandler, delegated to by the generated impl ----

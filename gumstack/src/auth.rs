@@ -20,9 +20,9 @@ pub trait AuthMode: sealed::Sealed + Send + Sync + 'static {
     fn __grants(
         store: std::sync::Arc<dyn crate::store::Store>,
         sealer: crate::seal::Sealer,
-    ) -> Option<crate::grants::Grants> {
+    ) -> Result<Option<crate::grants::Grants>> {
         let _ = (store, sealer);
-        None
+        Ok(None)
     }
 }
 
@@ -44,13 +44,21 @@ impl<T: Credentials> AuthMode for CredAuth<T> {
     fn __grants(
         store: std::sync::Arc<dyn crate::store::Store>,
         sealer: crate::seal::Sealer,
-    ) -> Option<crate::grants::Grants> {
-        Some(crate::grants::Grants::new::<T>(store, sealer))
+    ) -> Result<Option<crate::grants::Grants>> {
+        Ok(Some(crate::grants::Grants::new::<T>(store, sealer)))
     }
 }
 impl<P: AuthProvider> AuthMode for OAuth<P> {
     const KIND: &'static str = "oauth";
     const FIELDS: &'static [crate::CredentialField] = &[];
+
+    fn __grants(
+        store: std::sync::Arc<dyn crate::store::Store>,
+        sealer: crate::seal::Sealer,
+    ) -> Result<Option<crate::grants::Grants>> {
+        let provider = P::from_env()?;
+        Ok(Some(crate::grants::Grants::oauth(store, sealer, provider)))
+    }
 }
 
 mod sealed {
@@ -101,11 +109,17 @@ pub enum Revoked {
     label = "`{Self}` does not implement `AuthProvider`",
     note = "`auth = oauth(P)` needs `impl gumstack::AuthProvider for P` (name, get_url, exchange, refresh, get_nickname)"
 )]
-pub trait AuthProvider: Send + Sync + 'static {
+pub trait AuthProvider: Sized + Send + Sync + 'static {
+    /// Build the provider when the host starts (read client id and secret from
+    /// env here), so a missing setting stops start-up with a clear message.
+    fn from_env() -> Result<Self>;
+
     /// Short name of the service, e.g. `"linear"`.
     fn name(&self) -> &str;
 
     /// The provider's authorization URL for this `redirect_uri` and `state`.
+    /// Providers that support PKCE add [`Pkce::current`]'s challenge here and
+    /// send its verifier in `exchange`.
     fn get_url(&self, redirect_uri: &str, state: &str) -> String;
 
     /// Exchange an authorization code for tokens.
@@ -154,5 +168,52 @@ impl OAuthCredentials {
             expires_at: None,
             nickname: None,
         }
+    }
+}
+
+/// The PKCE pair of the upstream authorization in progress (RFC 7636, S256).
+///
+/// The reference's `get_url(redirect_uri, state)` and `exchange(code,
+/// redirect_uri)` have no room for a verifier, so the host makes one per
+/// authorization, keeps it with the pending request, and lends it to the provider
+/// while it runs `get_url` and `exchange`.
+#[derive(Debug, Clone)]
+pub struct Pkce {
+    /// `code_challenge` (with `code_challenge_method=S256`) for the authorization URL.
+    pub challenge: String,
+    /// `code_verifier` for the token request.
+    pub verifier: String,
+}
+
+tokio::task_local! {
+    static PKCE: Pkce;
+}
+
+impl Pkce {
+    /// A fresh pair.
+    pub fn generate() -> Self {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        use sha2::Digest;
+        let verifier = crate::authz::tokens::random();
+        let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+        Self {
+            challenge,
+            verifier,
+        }
+    }
+
+    /// The pair of the current `get_url` or `exchange` call, if the host set one.
+    pub fn current() -> Option<Pkce> {
+        PKCE.try_with(Clone::clone).ok()
+    }
+
+    /// Run `f` with this pair as [`Pkce::current`].
+    pub(crate) async fn scope<F: Future>(self, f: F) -> F::Output {
+        PKCE.scope(self, f).await
+    }
+
+    /// Run a sync `f` with this pair as [`Pkce::current`].
+    pub(crate) fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
+        PKCE.sync_scope(self, f)
     }
 }

@@ -17,6 +17,11 @@ pub enum ErrorKind {
     Config,
     /// A tool failed; the message is shown to the MCP client.
     Tool,
+    /// The provider no longer accepts the grant (`invalid_grant`, revoked token):
+    /// the user must connect again. Never retried.
+    Revoked,
+    /// A passing failure (network, 5xx, rate limit): worth retrying.
+    Unavailable,
     /// Anything else (I/O, a third-party error converted with `?`).
     Other,
 }
@@ -49,6 +54,38 @@ impl Error {
     /// The user has not connected yet; `message` says how to.
     pub fn not_connected(message: impl fmt::Display) -> Self {
         Self::new(ErrorKind::NotConnected, message)
+    }
+
+    /// The provider refused the grant for good: the user must reconnect.
+    pub fn revoked(message: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::Revoked, message)
+    }
+
+    /// A passing failure of a provider: the host retries with backoff.
+    pub fn unavailable(message: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::Unavailable, message)
+    }
+
+    /// Whether retrying may help: `Unavailable`, or an I/O or HTTP transport
+    /// failure converted with `?` (timeouts, refused connections).
+    pub fn is_transient(&self) -> bool {
+        match self.kind {
+            ErrorKind::Unavailable => true,
+            ErrorKind::Other => self.source.as_deref().is_some_and(|e| {
+                e.downcast_ref::<reqwest::Error>()
+                    .is_some_and(|e| e.is_timeout() || e.is_connect() || e.is_request())
+                    || e.downcast_ref::<std::io::Error>().is_some_and(|e| {
+                        matches!(
+                            e.kind(),
+                            std::io::ErrorKind::TimedOut
+                                | std::io::ErrorKind::ConnectionRefused
+                                | std::io::ErrorKind::ConnectionReset
+                                | std::io::ErrorKind::Interrupted
+                        )
+                    })
+            }),
+            _ => false,
+        }
     }
 
     pub(crate) fn config(message: impl fmt::Display) -> Self {

@@ -45,6 +45,7 @@ pub mod credentials;
 mod error;
 mod grants;
 mod host;
+pub mod providers;
 pub mod seal;
 mod secret;
 mod service;

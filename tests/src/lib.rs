@@ -3,6 +3,7 @@
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
 
+pub mod browser;
 pub mod oauth;
 
 use rmcp::{
@@ -170,12 +171,26 @@ pub async fn stub_openai() -> std::net::SocketAddr {
         );
         Json(json!({"choices": [{"message": {"content": answer}}]}))
     }
+    /// Keys starting with `sk-` are valid.
+    async fn models(headers: HeaderMap) -> axum::http::StatusCode {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if auth.starts_with("Bearer sk-") {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNAUTHORIZED
+        }
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         axum::serve(
             listener,
-            Router::new().route("/v1/chat/completions", post(complete)),
+            Router::new()
+                .route("/v1/chat/completions", post(complete))
+                .route("/v1/models", axum::routing::get(models)),
         )
         .await
         .unwrap();

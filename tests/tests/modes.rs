@@ -49,16 +49,25 @@ async fn cred_tool_uses_development_credentials() {
 }
 
 #[tokio::test]
-async fn oauth_tool_without_token_says_not_connected() {
-    let client = connect_stdio("linear", &[]).await;
-    let result = client
-        .call_tool(CallToolRequestParams::new("whoami"))
-        .await
-        .unwrap();
+async fn oauth_server_without_provider_settings_stops_start_up_naming_them() {
+    let output = gumstack_tests::run_example("linear", &[], &["serve", "--stdio"]).await;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("LINEAR_CLIENT_ID is not set"), "{stderr}");
+}
+
+#[tokio::test]
+async fn oauth_tool_before_login_says_how_to_connect() {
+    let client = connect_stdio(
+        "linear",
+        &[("LINEAR_CLIENT_ID", "id"), ("LINEAR_CLIENT_SECRET", "secret")],
+    )
+    .await;
+    let result = client.call_tool(CallToolRequestParams::new("whoami")).await.unwrap();
     assert_eq!(result.is_error, Some(true));
     let text = first_text(&result);
     assert!(text.starts_with("not connected"), "{text}");
-    assert!(text.contains("LOCAL_ACCESS_TOKEN"), "{text}");
+    assert!(text.contains("Run `linear login`"), "{text}");
 }
 
 #[tokio::test]

@@ -7,6 +7,10 @@ use gumstack::{AuthProvider, TokenResponse};
 pub struct TestProvider;
 
 impl AuthProvider for TestProvider {
+    fn from_env() -> gumstack::Result<Self> {
+        Ok(TestProvider)
+    }
+
     fn name(&self) -> &str {
         "test"
     }

@@ -57,6 +57,14 @@ impl LinearProvider {
 }
 
 impl AuthProvider for LinearProvider {
+    /// Checked at start-up, so a missing setting is reported before anyone connects.
+    fn from_env() -> gumstack::Result<Self> {
+        Self::client_id()?;
+        std::env::var("LINEAR_CLIENT_SECRET")
+            .map_err(|_| gumstack::Error::msg("LINEAR_CLIENT_SECRET is not set"))?;
+        Ok(Self::default())
+    }
+
     fn name(&self) -> &str {
         "linear"
     }

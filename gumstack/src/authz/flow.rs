@@ -291,6 +291,9 @@ pub(super) async fn consent(
         tracing::error!("recording consent failed: {e:#}");
         return pages::unavailable();
     }
+    if server.grants.provider().is_some() {
+        return to_provider(&server, &pending).await;
+    }
     credentials_page(
         &server,
         &pending,
@@ -412,6 +415,11 @@ pub(super) async fn credentials(
             return pages::unavailable();
         }
     };
+    complete(&server, &pending, grant_id).await
+}
+
+/// The grant exists: issue a single-use code and send the user back to the client.
+async fn complete(server: &AuthServer, pending: &PendingRecord, grant_id: String) -> Response {
     let code = tokens::random();
     let record = CodeRecord {
         code_hash: tokens::hash(&code),
@@ -443,4 +451,216 @@ pub(super) async fn credentials(
         query.append_pair("iss", &server.issuer);
     }
     Redirect::to(url.as_str()).into_response()
+}
+
+const UPSTREAM_COOKIE: &str = "gumstack_oauth_state";
+
+/// `oauth` mode after consent: on to the provider, with a single-use, expiring
+/// state bound to this pending request and to this browser (a cookie).
+async fn to_provider(server: &AuthServer, pending: &PendingRecord) -> Response {
+    let Some(provider) = server.grants.provider() else {
+        return pages::unavailable();
+    };
+    let state = tokens::random();
+    let pkce = crate::auth::Pkce::generate();
+    if let Err(e) = server
+        .store
+        .set_pending_upstream(&pending.id, &tokens::hash(&state), &pkce.verifier)
+        .await
+    {
+        tracing::error!("recording the provider state failed: {e:#}");
+        return pages::unavailable();
+    }
+    let callback = server.url("/auth/callback");
+    let url = pkce.sync_scope(|| provider.get_url(&callback, &state));
+    let mut response = Redirect::to(&url).into_response();
+    let secure = if server.issuer.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    // Lax: the provider's redirect back is a top-level cross-site GET.
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{UPSTREAM_COOKIE}={state}; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        server.lifetimes.pending.as_secs()
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub(super) struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// How long the provider may take to answer the code exchange.
+const PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// `/auth/callback`: the provider sends the user back here. Nothing is stored
+/// unless the exchange succeeds; every failure shows a page that says what to do.
+pub(super) async fn callback(
+    State(server): State<Arc<AuthServer>>,
+    headers: HeaderMap,
+    query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = query else {
+        return pages::message(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            "The provider's answer could not be read.",
+        );
+    };
+    let Some(provider) = server.grants.provider().cloned() else {
+        return pages::message(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "This server does not connect accounts.",
+        );
+    };
+    let start_again = "Start again from your application.";
+    let Some(state) = q.state.as_deref().filter(|s| !s.is_empty()) else {
+        return pages::message(
+            StatusCode::BAD_REQUEST,
+            "Invalid answer",
+            &format!(
+                "The answer from {} has no state. {start_again}",
+                provider.name()
+            ),
+        );
+    };
+    // Single use: the pending request is consumed whatever happens next.
+    let (pending, verifier) = match server
+        .store
+        .take_pending_by_upstream_state(&tokens::hash(state))
+        .await
+    {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return pages::message(
+                StatusCode::BAD_REQUEST,
+                "This sign-in is not valid",
+                &format!("It was already used, has expired, or did not start here. {start_again}"),
+            );
+        }
+        Err(e) => {
+            tracing::error!("reading a pending authorization failed: {e:#}");
+            return pages::unavailable();
+        }
+    };
+    if pending.expires_at < now() {
+        return pages::message(
+            StatusCode::BAD_REQUEST,
+            "This request has expired",
+            &format!("Authorization requests are valid for a few minutes. {start_again}"),
+        );
+    }
+    if !cookie(&headers, UPSTREAM_COOKIE).is_some_and(|c| tokens::same(c, state)) {
+        return pages::message(
+            StatusCode::FORBIDDEN,
+            "Request not accepted",
+            &format!(
+                "This answer did not come back to the browser that started the sign-in. {start_again}"
+            ),
+        );
+    }
+    if let Some(error) = &q.error {
+        let denied = error == "access_denied";
+        let detail = if denied {
+            format!(
+                "You did not allow access to your {} account, so nothing was connected. {start_again}",
+                provider.name()
+            )
+        } else {
+            format!(
+                "{} answered with an error ({error}{}). Nothing was connected. {start_again}",
+                provider.name(),
+                q.error_description
+                    .as_deref()
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default()
+            )
+        };
+        tracing::info!("provider returned {error} to the callback");
+        return pages::message(
+            StatusCode::BAD_REQUEST,
+            if denied {
+                "Access was not allowed"
+            } else {
+                "The provider refused"
+            },
+            &detail,
+        );
+    }
+    let Some(code) = q.code.as_deref() else {
+        return pages::message(
+            StatusCode::BAD_REQUEST,
+            "Invalid answer",
+            &format!(
+                "The answer from {} has no code. {start_again}",
+                provider.name()
+            ),
+        );
+    };
+    let pkce = crate::auth::Pkce {
+        challenge: String::new(),
+        verifier,
+    };
+    let callback = server.url("/auth/callback");
+    let exchange = pkce.scope(provider.exchange(code, &callback));
+    let tokens = match tokio::time::timeout(PROVIDER_TIMEOUT, exchange).await {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => {
+            tracing::warn!("code exchange with {} failed: {e:#}", provider.name());
+            return pages::message(
+                StatusCode::BAD_GATEWAY,
+                "Could not connect your account",
+                &format!(
+                    "{} did not accept the sign-in ({e}). Nothing was saved. {start_again}",
+                    provider.name()
+                ),
+            );
+        }
+        Err(_) => {
+            return pages::message(
+                StatusCode::GATEWAY_TIMEOUT,
+                "Could not connect your account",
+                &format!(
+                    "{} did not answer in time. Nothing was saved. {start_again}",
+                    provider.name()
+                ),
+            );
+        }
+    };
+    let nickname = match tokio::time::timeout(
+        PROVIDER_TIMEOUT,
+        provider.get_nickname(tokens.access_token.expose()),
+    )
+    .await
+    {
+        Ok(Ok(nickname)) => Some(nickname),
+        Ok(Err(e)) => {
+            tracing::warn!(
+                "asking {} for the account's name failed: {e:#}",
+                provider.name()
+            );
+            None
+        }
+        Err(_) => None,
+    };
+    let grant_id = match server
+        .grants
+        .create_oauth(Some(&pending.client_id), None, tokens, nickname)
+        .await
+    {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!("storing a grant failed: {e:#}");
+            return pages::unavailable();
+        }
+    };
+    complete(&server, &pending, grant_id).await
 }

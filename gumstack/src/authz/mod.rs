@@ -97,6 +97,7 @@ pub(crate) fn routes(server: Arc<AuthServer>) -> Router {
         .route("/register", post(clients::register))
         .route("/authorize", get(flow::authorize).post(flow::consent))
         .route("/authorize/credentials", post(flow::credentials))
+        .route("/auth/callback", get(flow::callback))
         .route("/token", post(token::token))
         .route("/revoke", post(token::revoke))
         .with_state(server)

@@ -54,6 +54,9 @@ pub(super) struct Credentials {
     pub server_name: &'static str,
     pub fields: Vec<FieldView>,
     pub form_error: Option<String>,
+    pub has_errors: bool,
+    /// Index of the first field with an error: it gets the focus.
+    pub first_error: usize,
     pub pending: String,
     pub csrf: String,
 }
@@ -67,7 +70,7 @@ impl Credentials {
         pending: &str,
         csrf: &str,
     ) -> Self {
-        let fields = fields
+        let fields: Vec<FieldView> = fields
             .iter()
             .map(|f| FieldView {
                 name: f.name,
@@ -84,8 +87,14 @@ impl Credentials {
                 error: errors.fields.remove(f.name),
             })
             .collect();
+        let first_error = fields
+            .iter()
+            .position(|f: &FieldView| f.error.is_some())
+            .unwrap_or(usize::MAX);
         Self {
             server_name,
+            has_errors: first_error != usize::MAX || errors.form.is_some(),
+            first_error,
             fields,
             form_error: errors.form,
             pending: pending.to_owned(),

@@ -19,6 +19,7 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_PREVIOUS_SECRET_KEYS",
     "GUMSTACK_ACCESS_TOKEN_TTL",
     "GUMSTACK_TEST_MODE",
+    "GUMSTACK_LOGIN_PORT",
 ];
 
 #[derive(Parser, Debug)]

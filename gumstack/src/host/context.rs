@@ -126,3 +126,72 @@ fn local_env_creds<C: Credentials>() -> Result<Arc<C>> {
         )
     })
 }
+
+/// `creds().await` of an `oauth` server: the caller's tokens, refreshed first if
+/// they are about to expire.
+pub(crate) async fn oauth_creds() -> Result<Arc<crate::OAuthCredentials>> {
+    let grants = HOST.get().and_then(|h| h.grants.as_ref().map(|g| (h, g)));
+    let Some((host, grants)) = grants else {
+        return local_access_token();
+    };
+    let grant = match (
+        host.transport,
+        CURRENT_GRANT.try_with(Clone::clone).ok().flatten(),
+    ) {
+        (_, Some(grant)) => grant,
+        (Transport::Stdio, None) => LOCAL_GRANT.to_owned(),
+        (Transport::Http, None) => {
+            return Err(Error::not_connected(
+                "not connected: this request carries no authorization",
+            ));
+        }
+    };
+    match grants.load_oauth(&grant).await {
+        Ok(Some(creds)) => Ok(creds),
+        Ok(None)
+            if host.transport == Transport::Stdio
+                && std::env::var_os("LOCAL_ACCESS_TOKEN").is_some() =>
+        {
+            local_access_token()
+        }
+        Ok(None) => Err(reconnect(host)),
+        Err(e) if e.kind() == ErrorKind::Revoked => Err(Error::not_connected(format!(
+            "{e}. {}",
+            reconnect_hint(host)
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+fn reconnect_hint(host: &HostContext) -> String {
+    match host.transport {
+        Transport::Stdio => format!("Run `{}` to connect your account again.", host.login_hint),
+        Transport::Http => "The account must be connected again: your MCP client will ask you to authorize on its next request.".to_owned(),
+    }
+}
+
+fn reconnect(host: &HostContext) -> Error {
+    Error::not_connected(format!(
+        "not connected: no account is connected. {}",
+        reconnect_hint(host)
+    ))
+}
+
+/// Development token: `LOCAL_ACCESS_TOKEN` (and `LOCAL_NICKNAME`).
+fn local_access_token() -> Result<Arc<crate::OAuthCredentials>> {
+    let token = std::env::var("LOCAL_ACCESS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
+    match token {
+        Some(token) => {
+            let mut creds = crate::OAuthCredentials::bearer(token);
+            creds.nickname = std::env::var("LOCAL_NICKNAME")
+                .ok()
+                .filter(|n| !n.trim().is_empty());
+            Ok(Arc::new(creds))
+        }
+        None => Err(Error::not_connected(
+            "not connected: no account is connected; run `<server> login`, or set LOCAL_ACCESS_TOKEN for development",
+        )),
+    }
+}

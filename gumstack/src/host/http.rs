@@ -32,8 +32,23 @@ where
     let mut config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(settings.allowed_hosts.clone())
         .with_cancellation_token(shutdown.child_token());
-    if !settings.allowed_origins.is_empty() {
-        config = config.with_allowed_origins(settings.allowed_origins.clone());
+    let mut origins = settings.allowed_origins.clone();
+    if addr.ip().is_loopback() {
+        // DNS rebinding and other local pages: `Host` alone lets a page served by
+        // another local port (Host 127.0.0.1:<ours>, Origin http://localhost:3000)
+        // drive this server. On loopback, a request that carries `Origin` must come
+        // from this server's own origin (or one the operator allowed); clients that
+        // send no `Origin` (every non-browser client) are unaffected.
+        let port = local.port();
+        origins.extend(["127.0.0.1", "localhost", "[::1]"].map(|h| format!("http://{h}:{port}")));
+        if let Some(url) = &settings.public_url
+            && let Ok(url) = url::Url::parse(url)
+        {
+            origins.push(url.origin().ascii_serialization());
+        }
+    }
+    if !origins.is_empty() {
+        config = config.with_allowed_origins(origins);
     }
     if settings.stateless {
         config = config

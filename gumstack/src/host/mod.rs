@@ -35,8 +35,8 @@ where
             Ok(())
         }
         Command::Serve(serve) => serve_with(server, serve).await,
-        Command::Login(data) => login::login::<S>(&open_state::<S>(&data).await?).await,
-        Command::Logout(data) => login::logout::<S>(&open_state::<S>(&data).await?).await,
+        Command::Login(data) => login::login::<S>(&open_state::<S>(&data, false).await?).await,
+        Command::Logout(data) => login::logout::<S>(&open_state::<S>(&data, false).await?).await,
     }
 }
 
@@ -49,7 +49,7 @@ pub(crate) struct State {
 
 /// Open the data directory of a `cred`/`oauth` server: the store (checked to
 /// belong to this auth type), the sealing key, the grants.
-async fn open_state<S: Server>(data: &DataOpts) -> Result<State> {
+async fn open_state<S: Server>(data: &DataOpts, dev_tokens_allowed: bool) -> Result<State> {
     let kind = <S::Auth as AuthMode>::KIND;
     if kind == "none" {
         return Ok(State {
@@ -71,7 +71,15 @@ async fn open_state<S: Server>(data: &DataOpts) -> Result<State> {
         }
     }
     let sealer = Sealer::load(&data_dir)?;
-    let grants = <S::Auth as AuthMode>::__grants(store.clone(), sealer).map(Arc::new);
+    let grants = match <S::Auth as AuthMode>::__grants(store.clone(), sealer) {
+        Ok(grants) => grants.map(Arc::new),
+        // Development tokens stand in for the provider over stdio.
+        Err(e) if dev_tokens_allowed && std::env::var_os("LOCAL_ACCESS_TOKEN").is_some() => {
+            tracing::warn!("the OAuth provider is not configured ({e}); using LOCAL_ACCESS_TOKEN");
+            None
+        }
+        Err(e) => return Err(e),
+    };
     if let Some(grants) = &grants {
         grants.check_key().await?;
     }
@@ -87,7 +95,7 @@ where
     S: Server + rmcp::ServerHandler,
 {
     S::__prepare()?;
-    let state = open_state::<S>(&serve.data).await?;
+    let state = open_state::<S>(&serve.data, serve.http.is_none()).await?;
     let transport = if serve.http.is_some() {
         Transport::Http
     } else {

@@ -53,4 +53,9 @@ pub const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX tokens_by_grant ON tokens (grant_id);
      CREATE INDEX codes_by_grant ON codes (grant_id);",
+    // 2: the upstream leg of `oauth` authorizations: the state sent to the
+    // provider (hashed) and the PKCE verifier toward it.
+    "ALTER TABLE pending ADD COLUMN upstream_state_hash TEXT;
+     ALTER TABLE pending ADD COLUMN upstream_verifier TEXT;
+     CREATE INDEX pending_by_upstream_state ON pending (upstream_state_hash);",
 ];

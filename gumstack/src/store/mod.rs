@@ -162,6 +162,14 @@ pub trait Store: Send + Sync + 'static {
     async fn set_pending_consented(&self, id: &str) -> Result<()>;
     /// Delete and return it: a pending request completes once.
     async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
+    /// Record the state and PKCE verifier of the provider leg of a request.
+    async fn set_pending_upstream(&self, id: &str, state_hash: &str, verifier: &str) -> Result<()>;
+    /// Delete and return the request whose provider leg has this state, with
+    /// the PKCE verifier toward the provider.
+    async fn take_pending_by_upstream_state(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<(PendingRecord, String)>>;
 
     async fn put_code(&self, code: &CodeRecord) -> Result<()>;
     async fn consume_code(&self, code_hash: &str) -> Result<Consumed<CodeRecord>>;

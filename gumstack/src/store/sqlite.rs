@@ -285,6 +285,35 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    async fn set_pending_upstream(&self, id: &str, state_hash: &str, verifier: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE pending SET upstream_state_hash = ?1, upstream_verifier = ?2 WHERE id = ?3",
+        )
+        .bind(state_hash)
+        .bind(verifier)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_pending_by_upstream_state(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<(PendingRecord, String)>> {
+        let row = sqlx::query("DELETE FROM pending WHERE upstream_state_hash = ?1 RETURNING *")
+            .bind(state_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => {
+                let verifier: Option<String> = row.try_get("upstream_verifier")?;
+                Ok(Some((pending(&row)?, verifier.unwrap_or_default())))
+            }
+            None => Ok(None),
+        }
+    }
+
     async fn put_code(&self, c: &CodeRecord) -> Result<()> {
         sqlx::query("INSERT INTO codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, resource, scope, used, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)")
             .bind(&c.code_hash)

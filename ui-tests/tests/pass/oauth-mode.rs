@@ -7,6 +7,10 @@ use gumstack::prelude::*;
 struct Provider;
 
 impl AuthProvider for Provider {
+    fn from_env() -> gumstack::Result<Self> {
+        Ok(Provider)
+    }
+
     fn name(&self) -> &str {
         "example"
     }
