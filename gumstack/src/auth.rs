@@ -107,7 +107,7 @@ pub enum Revoked {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an OAuth provider",
     label = "`{Self}` does not implement `AuthProvider`",
-    note = "`auth = oauth(P)` needs `impl gumstack::AuthProvider for P` (name, get_url, exchange, refresh, get_nickname)"
+    note = "`auth = oauth(P)` needs `impl gumstack::AuthProvider for P` (from_env, name, get_url, exchange, refresh, get_nickname), or a ready-made provider from `gumstack::providers`"
 )]
 pub trait AuthProvider: Sized + Send + Sync + 'static {
     /// Build the provider when the host starts (read client id and secret from
