@@ -47,6 +47,8 @@ mod grants;
 mod host;
 pub mod providers;
 pub mod seal;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod secret;
 mod service;
 pub mod store;

@@ -273,3 +273,54 @@ pub async fn connect_with_token(mcp_url: &str, token: &str) -> crate::Client {
         .await
         .expect("MCP handshake with a bearer token")
 }
+
+impl OAuthClient {
+    /// `oauth` mode: approve consent, sign in at the provider as `user` (a mock
+    /// provider parameter), follow its redirect back to the server's callback.
+    /// Returns the callback's answer (a redirect to the client, or an error page).
+    pub async fn via_provider(&self, challenge: &str, state: &str, user: &str) -> Page {
+        let consent = self
+            .browser
+            .get(&self.authorize_url(challenge, state))
+            .await;
+        assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+        let to_provider = self
+            .browser
+            .post(
+                &format!("{}/authorize", self.base),
+                &[
+                    ("pending", &consent.input("pending").expect("pending")),
+                    ("csrf", &consent.input("csrf").expect("csrf")),
+                    ("decision", "approve"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            to_provider.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            to_provider.body
+        );
+        let provider_url = format!(
+            "{}&mock_user={user}",
+            to_provider.location.expect("provider URL")
+        );
+        let back = self.browser.get(&provider_url).await;
+        let callback = back.location.expect("the provider redirects back");
+        self.browser.get(&callback).await
+    }
+
+    /// `oauth` mode, the whole way: tokens for the provider account `user`.
+    pub async fn oauth_tokens(&self, user: &str) -> (String, String) {
+        let (verifier, challenge) = pkce();
+        let done = self.via_provider(&challenge, "st", user).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let code = done.redirect_param("code").expect("code");
+        let (status, body, _) = self.exchange(&code, &verifier).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    }
+}

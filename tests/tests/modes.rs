@@ -60,10 +60,16 @@ async fn oauth_server_without_provider_settings_stops_start_up_naming_them() {
 async fn oauth_tool_before_login_says_how_to_connect() {
     let client = connect_stdio(
         "linear",
-        &[("LINEAR_CLIENT_ID", "id"), ("LINEAR_CLIENT_SECRET", "secret")],
+        &[
+            ("LINEAR_CLIENT_ID", "id"),
+            ("LINEAR_CLIENT_SECRET", "secret"),
+        ],
     )
     .await;
-    let result = client.call_tool(CallToolRequestParams::new("whoami")).await.unwrap();
+    let result = client
+        .call_tool(CallToolRequestParams::new("whoami"))
+        .await
+        .unwrap();
     assert_eq!(result.is_error, Some(true));
     let text = first_text(&result);
     assert!(text.starts_with("not connected"), "{text}");

@@ -1,0 +1,275 @@
+//! `auth = oauth` end to end: the `oauth2` example against gumstack's mock OAuth
+//! provider (feature `testing`), driven by a scripted browser and rmcp's client.
+
+use std::time::Duration;
+
+use gumstack::testing::{MockProvider, RefreshFailure};
+use gumstack_tests::{
+    Client, HttpServer, TEST_KEY, first_text,
+    oauth::{OAuthClient, connect_with_token, pkce},
+};
+use reqwest::StatusCode;
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+
+struct Setup {
+    provider: MockProvider,
+    server: HttpServer,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let provider = MockProvider::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().to_str().unwrap().to_owned();
+    let mut env: Vec<(String, String)> = provider.env();
+    env.push(("GUMSTACK_DATA_DIR".into(), dir_path));
+    env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let server = HttpServer::start("oauth2", &env, &[]).await;
+    Setup {
+        provider,
+        server,
+        _dir: dir,
+    }
+}
+
+async fn whoami(client: &Client) -> CallToolResult {
+    client
+        .call_tool(CallToolRequestParams::new("whoami"))
+        .await
+        .expect("answered")
+}
+
+fn login_of(result: &CallToolResult) -> String {
+    let value = result.structured_content.as_ref().expect("structured");
+    value["result"]["login"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_whole_flow_connects_the_account_and_tools_get_its_token() {
+    let s = setup().await;
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    assert_eq!(s.provider.codes_exchanged(), 1);
+    let mcp = connect_with_token(&s.server.url, &access).await;
+    let result = whoami(&mcp).await;
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    assert_eq!(login_of(&result), "ada");
+    let value = result.structured_content.unwrap();
+    assert_eq!(
+        value["result"]["nickname"], "ada@example.com",
+        "the nickname came from userinfo"
+    );
+}
+
+#[tokio::test]
+async fn short_lived_tokens_are_refreshed_and_100_racing_calls_cause_one_refresh() {
+    let s = setup().await;
+    // Tokens that expire at once: the first use must refresh.
+    s.provider.set_token_lifetime(Duration::from_secs(1));
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    s.provider.set_token_lifetime(Duration::from_secs(3600));
+    s.provider.set_refresh_delay(Duration::from_millis(300));
+    let mcp = connect_with_token(&s.server.url, &access).await;
+
+    let calls = (0..100).map(|_| whoami(&mcp));
+    let results = futures::future::join_all(calls).await;
+    for result in &results {
+        assert_eq!(result.is_error, Some(false), "{result:?}");
+        assert_eq!(login_of(result), "ada");
+    }
+    assert_eq!(
+        s.provider.refresh_requests(),
+        1,
+        "single-flight: one refresh for 100 calls"
+    );
+    assert_eq!(s.provider.refreshes(), 1);
+
+    // The refreshed token is stored and reused: no further refresh.
+    assert_eq!(whoami(&mcp).await.is_error, Some(false));
+    assert_eq!(s.provider.refresh_requests(), 1);
+}
+
+#[tokio::test]
+async fn transient_refresh_failures_are_retried_and_invalid_grant_disconnects() {
+    let s = setup().await;
+    s.provider.set_token_lifetime(Duration::from_secs(1));
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    let mcp = connect_with_token(&s.server.url, &access).await;
+
+    // Two 503s, then success: retried with backoff, the call succeeds.
+    s.provider
+        .fail_next_refreshes(&[RefreshFailure::Unavailable, RefreshFailure::Unavailable]);
+    let result = whoami(&mcp).await;
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    assert_eq!(s.provider.refresh_requests(), 3);
+
+    // invalid_grant (the user revoked the app at the provider): not retried; the
+    // call says how to reconnect, and the next HTTP request gets 401.
+    s.provider
+        .fail_next_refreshes(&[RefreshFailure::InvalidGrant]);
+    let before = s.provider.refresh_requests();
+    let result = whoami(&mcp).await;
+    assert_eq!(result.is_error, Some(true));
+    let text = first_text(&result);
+    assert!(text.contains("connected again"), "{text}");
+    assert_eq!(
+        s.provider.refresh_requests(),
+        before + 1,
+        "invalid_grant is not retried"
+    );
+    let status = reqwest::Client::new()
+        .post(&s.server.url)
+        .bearer_auth(&access)
+        .header("Accept", "application/json, text/event-stream")
+        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_leaves_a_usable_grant() {
+    let s = setup().await;
+    s.provider.set_token_lifetime(Duration::from_secs(1));
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    let mcp = connect_with_token(&s.server.url, &access).await;
+    // The provider rotates the refresh token, then the answer never arrives: the
+    // same state as a crash between the provider's refresh and our write. Retried
+    // with the token we still hold, it works within the provider's reuse window.
+    s.provider
+        .fail_next_refreshes(&[RefreshFailure::LoseAnswer]);
+    let result = whoami(&mcp).await;
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    assert_eq!(login_of(&result), "ada");
+    assert_eq!(s.provider.refresh_requests(), 2);
+}
+
+#[tokio::test]
+async fn two_users_each_get_their_own_account() {
+    let s = setup().await;
+    let alice_client = OAuthClient::register(&s.server.url).await;
+    let bob_client = OAuthClient::register(&s.server.url).await;
+    let (alice, _) = alice_client.oauth_tokens("alice").await;
+    let (bob, _) = bob_client.oauth_tokens("bob").await;
+    let alice = connect_with_token(&s.server.url, &alice).await;
+    let bob = connect_with_token(&s.server.url, &bob).await;
+    let calls = (0..20).map(|i| {
+        let (client, expected) = if i % 2 == 0 {
+            (&alice, "alice")
+        } else {
+            (&bob, "bob")
+        };
+        async move { assert_eq!(login_of(&whoami(client).await), expected) }
+    });
+    futures::future::join_all(calls).await;
+}
+
+#[tokio::test]
+async fn forged_replayed_and_denied_callbacks_are_refused_and_store_nothing() {
+    let s = setup().await;
+    let client = OAuthClient::register(&s.server.url).await;
+    let base = client.base.clone();
+
+    // Forged state.
+    let page = client
+        .browser
+        .get(&format!("{base}/auth/callback?code=x&state=forged"))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("not valid"), "{}", page.body);
+
+    // A real callback, then the same callback again (replay).
+    let (_, challenge) = pkce();
+    let consent = client
+        .browser
+        .get(&client.authorize_url(&challenge, "s"))
+        .await;
+    let to_provider = client
+        .browser
+        .post(
+            &format!("{base}/authorize"),
+            &[
+                ("pending", &consent.input("pending").unwrap()),
+                ("csrf", &consent.input("csrf").unwrap()),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    let back = client.browser.get(&to_provider.location.unwrap()).await;
+    let callback = back.location.unwrap();
+    // From another browser (no state cookie): refused, and the request is used up.
+    let stranger = gumstack_tests::oauth::Browser::default()
+        .get(&callback)
+        .await;
+    assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+    let replay = client.browser.get(&callback).await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST, "single use");
+    assert_eq!(s.provider.codes_exchanged(), 0, "nothing was exchanged");
+
+    // The user denies access at the provider: a clear page, nothing stored.
+    let consent = client
+        .browser
+        .get(&client.authorize_url(&challenge, "s"))
+        .await;
+    let to_provider = client
+        .browser
+        .post(
+            &format!("{base}/authorize"),
+            &[
+                ("pending", &consent.input("pending").unwrap()),
+                ("csrf", &consent.input("csrf").unwrap()),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    let back = client
+        .browser
+        .get(&format!("{}&mock_deny=1", to_provider.location.unwrap()))
+        .await;
+    let page = client.browser.get(&back.location.unwrap()).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("You did not allow access"),
+        "{}",
+        page.body
+    );
+    assert_eq!(s.provider.codes_exchanged(), 0);
+}
+
+#[tokio::test]
+async fn a_provider_that_is_down_shows_a_clear_page() {
+    let s = setup().await;
+    let client = OAuthClient::register(&s.server.url).await;
+    let (_, challenge) = pkce();
+    let consent = client
+        .browser
+        .get(&client.authorize_url(&challenge, "s"))
+        .await;
+    let to_provider = client
+        .browser
+        .post(
+            &format!("{}/authorize", client.base),
+            &[
+                ("pending", &consent.input("pending").unwrap()),
+                ("csrf", &consent.input("csrf").unwrap()),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    let back = client.browser.get(&to_provider.location.unwrap()).await;
+    let callback = back.location.unwrap();
+    drop(s.provider); // the token endpoint is gone
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let page = client.browser.get(&callback).await;
+    assert_eq!(page.status, StatusCode::BAD_GATEWAY, "{}", page.body);
+    assert!(page.body.contains("Nothing was saved"), "{}", page.body);
+}
