@@ -1,5 +1,6 @@
 //! A testing kit for framework users (feature `testing`): an in-process mock
-//! OAuth provider to stand in for Linear or GitHub in tests.
+//! OAuth provider to stand in for Linear or GitHub in tests, and a headless MCP
+//! client ([`client`]) that runs the whole authorization flow against a server.
 //!
 //! It auto-approves authorizations (or denies them on request), issues tokens
 //! with a configurable lifetime, rotates refresh tokens, answers a userinfo
@@ -33,6 +34,8 @@ use axum::{
 use serde_json::json;
 
 use crate::authz::tokens;
+
+pub mod client;
 
 /// The client credentials the mock accepts.
 pub const CLIENT_ID: &str = "mock-client";
