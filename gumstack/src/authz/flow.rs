@@ -188,6 +188,7 @@ pub(super) async fn authorize(
         client_id: client.client_id.clone(),
         redirect_host,
         fields: server.grants.fields().iter().map(|f| f.label).collect(),
+        provider: server.grants.provider().map(|p| p.name().to_owned()),
         pending: pending.id.clone(),
         csrf: csrf.clone(),
     };

@@ -20,6 +20,8 @@ pub(super) struct Consent {
     pub client_id: String,
     pub redirect_host: String,
     pub fields: Vec<&'static str>,
+    /// The OAuth provider the user signs in to next (`oauth` mode).
+    pub provider: Option<String>,
     pub pending: String,
     pub csrf: String,
 }
