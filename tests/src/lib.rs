@@ -260,3 +260,17 @@ impl CredServer {
         &self.server.url
     }
 }
+
+/// The HTTP status of a `tools/list` POST to `/mcp` with this bearer token: 401
+/// once the token is revoked or its grant is gone.
+pub async fn mcp_status(mcp_url: &str, token: &str) -> reqwest::StatusCode {
+    reqwest::Client::new()
+        .post(mcp_url)
+        .bearer_auth(token)
+        .header("Accept", "application/json, text/event-stream")
+        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+        .send()
+        .await
+        .expect("POST /mcp")
+        .status()
+}

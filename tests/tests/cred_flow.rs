@@ -303,16 +303,10 @@ async fn bad_inputs_are_refused_with_clear_errors() {
             .contains("already used"),
         "{body}"
     );
-    let refused = reqwest::Client::new()
-        .post(server.url())
-        .bearer_auth(first["access_token"].as_str().unwrap())
-        .header("Accept", "application/json, text/event-stream")
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
-        .send()
-        .await
-        .unwrap();
+    let refused =
+        gumstack_tests::mcp_status(server.url(), first["access_token"].as_str().unwrap()).await;
     assert_eq!(
-        refused.status(),
+        refused,
         StatusCode::UNAUTHORIZED,
         "tokens of a replayed code are revoked"
     );
@@ -517,15 +511,8 @@ async fn refresh_tokens_rotate_and_a_replay_revokes_the_grant() {
         StatusCode::BAD_REQUEST,
         "the rotated token died with the grant"
     );
-    let denied = reqwest::Client::new()
-        .post(server.url())
-        .bearer_auth(&access)
-        .header("Accept", "application/json, text/event-stream")
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(denied.status(), StatusCode::UNAUTHORIZED);
+    let denied = gumstack_tests::mcp_status(server.url(), &access).await;
+    assert_eq!(denied, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -540,15 +527,8 @@ async fn revocation_ends_the_access_token() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let denied = reqwest::Client::new()
-        .post(server.url())
-        .bearer_auth(&access)
-        .header("Accept", "application/json, text/event-stream")
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(denied.status(), StatusCode::UNAUTHORIZED);
+    let denied = gumstack_tests::mcp_status(server.url(), &access).await;
+    assert_eq!(denied, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -123,15 +123,7 @@ async fn transient_refresh_failures_are_retried_and_invalid_grant_disconnects() 
         before + 1,
         "invalid_grant is not retried"
     );
-    let status = reqwest::Client::new()
-        .post(&s.server.url)
-        .bearer_auth(&access)
-        .header("Accept", "application/json, text/event-stream")
-        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
-        .send()
-        .await
-        .unwrap()
-        .status();
+    let status = gumstack_tests::mcp_status(&s.server.url, &access).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -189,21 +181,7 @@ async fn forged_replayed_and_denied_callbacks_are_refused_and_store_nothing() {
 
     // A real callback, then the same callback again (replay).
     let (_, challenge) = pkce();
-    let consent = client
-        .browser
-        .get(&client.authorize_url(&challenge, "s"))
-        .await;
-    let to_provider = client
-        .browser
-        .post(
-            &format!("{base}/authorize"),
-            &[
-                ("pending", &consent.input("pending").unwrap()),
-                ("csrf", &consent.input("csrf").unwrap()),
-                ("decision", "approve"),
-            ],
-        )
-        .await;
+    let to_provider = client.approve(&challenge, "s").await;
     let back = client.browser.get(&to_provider.location.unwrap()).await;
     let callback = back.location.unwrap();
     // From another browser (no state cookie): refused, and the request is used up.
@@ -216,21 +194,7 @@ async fn forged_replayed_and_denied_callbacks_are_refused_and_store_nothing() {
     assert_eq!(s.provider.codes_exchanged(), 0, "nothing was exchanged");
 
     // The user denies access at the provider: a clear page, nothing stored.
-    let consent = client
-        .browser
-        .get(&client.authorize_url(&challenge, "s"))
-        .await;
-    let to_provider = client
-        .browser
-        .post(
-            &format!("{base}/authorize"),
-            &[
-                ("pending", &consent.input("pending").unwrap()),
-                ("csrf", &consent.input("csrf").unwrap()),
-                ("decision", "approve"),
-            ],
-        )
-        .await;
+    let to_provider = client.approve(&challenge, "s").await;
     let back = client
         .browser
         .get(&format!("{}&mock_deny=1", to_provider.location.unwrap()))
@@ -250,21 +214,7 @@ async fn a_provider_that_is_down_shows_a_clear_page() {
     let s = setup().await;
     let client = OAuthClient::register(&s.server.url).await;
     let (_, challenge) = pkce();
-    let consent = client
-        .browser
-        .get(&client.authorize_url(&challenge, "s"))
-        .await;
-    let to_provider = client
-        .browser
-        .post(
-            &format!("{}/authorize", client.base),
-            &[
-                ("pending", &consent.input("pending").unwrap()),
-                ("csrf", &consent.input("csrf").unwrap()),
-                ("decision", "approve"),
-            ],
-        )
-        .await;
+    let to_provider = client.approve(&challenge, "s").await;
     let back = client.browser.get(&to_provider.location.unwrap()).await;
     let callback = back.location.unwrap();
     drop(s.provider); // the token endpoint is gone

@@ -40,8 +40,16 @@ async fn login_over_a_loopback_callback_then_serve_and_logout() {
     // The person's browser: the provider approves and redirects to the loopback callback.
     let page = reqwest::get(&url).await.unwrap();
     assert!(page.status().is_success());
-    assert!(page.text().await.unwrap().contains("You can close this window"));
-    let status = tokio::time::timeout(Duration::from_secs(30), login.wait()).await.unwrap().unwrap();
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("You can close this window")
+    );
+    let status = tokio::time::timeout(Duration::from_secs(30), login.wait())
+        .await
+        .unwrap()
+        .unwrap();
     let mut rest = String::new();
     while let Ok(Some(line)) = lines.next_line().await {
         rest.push_str(&line);
@@ -52,17 +60,38 @@ async fn login_over_a_loopback_callback_then_serve_and_logout() {
     // Serving over stdio uses the stored account, refreshing its short-lived token.
     provider.set_token_lifetime(Duration::from_secs(3600));
     let client = connect_stdio("oauth2", &env).await;
-    let result = client.call_tool(CallToolRequestParams::new("whoami")).await.unwrap();
+    let result = client
+        .call_tool(CallToolRequestParams::new("whoami"))
+        .await
+        .unwrap();
     assert_eq!(result.is_error, Some(false), "{}", first_text(&result));
-    assert_eq!(result.structured_content.unwrap()["result"]["login"], "user");
+    assert_eq!(
+        result.structured_content.unwrap()["result"]["login"],
+        "user"
+    );
     assert_eq!(provider.refreshes(), 1);
     client.cancel().await.unwrap();
 
-    let output = example("oauth2", &env).arg("logout").output().await.unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = example("oauth2", &env)
+        .arg("logout")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(provider.revocations(), 1, "logout revokes at the provider");
     let client = connect_stdio("oauth2", &env).await;
-    let result = client.call_tool(CallToolRequestParams::new("whoami")).await.unwrap();
+    let result = client
+        .call_tool(CallToolRequestParams::new("whoami"))
+        .await
+        .unwrap();
     assert_eq!(result.is_error, Some(true));
-    assert!(first_text(&result).contains("Run `oauth2 login`"), "{}", first_text(&result));
+    assert!(
+        first_text(&result).contains("Run `oauth2 login`"),
+        "{}",
+        first_text(&result)
+    );
 }

@@ -195,18 +195,37 @@ pub(super) async fn authorize(
     with_csrf_cookie(&server, pages::render(StatusCode::OK, &page), &csrf)
 }
 
-fn with_csrf_cookie(server: &AuthServer, mut response: Response, csrf: &str) -> Response {
+/// Set a cookie that lives as long as a pending request, `Secure` over https.
+fn set_cookie(
+    server: &AuthServer,
+    response: &mut Response,
+    name: &str,
+    value: &str,
+    path: &str,
+    same_site: &str,
+) {
     let secure = if server.issuer.starts_with("https://") {
         "; Secure"
     } else {
         ""
     };
     if let Ok(value) = HeaderValue::from_str(&format!(
-        "{CSRF_COOKIE}={csrf}; Path=/authorize; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        "{name}={value}; Path={path}; HttpOnly; SameSite={same_site}; Max-Age={}{secure}",
         server.lifetimes.pending.as_secs()
     )) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
+}
+
+fn with_csrf_cookie(server: &AuthServer, mut response: Response, csrf: &str) -> Response {
+    set_cookie(
+        server,
+        &mut response,
+        CSRF_COOKIE,
+        csrf,
+        "/authorize",
+        "Strict",
+    );
     response
 }
 
@@ -475,18 +494,15 @@ async fn to_provider(server: &AuthServer, pending: &PendingRecord) -> Response {
     let callback = server.url("/auth/callback");
     let url = pkce.sync_scope(|| provider.get_url(&callback, &state));
     let mut response = Redirect::to(&url).into_response();
-    let secure = if server.issuer.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
     // Lax: the provider's redirect back is a top-level cross-site GET.
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "{UPSTREAM_COOKIE}={state}; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        server.lifetimes.pending.as_secs()
-    )) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    set_cookie(
+        server,
+        &mut response,
+        UPSTREAM_COOKIE,
+        &state,
+        "/auth/callback",
+        "Lax",
+    );
     response
 }
 

@@ -166,23 +166,7 @@ impl OAuthClient {
 
     /// Open the consent page and approve: returns the credentials form.
     pub async fn consent(&self, challenge: &str, state: &str) -> Page {
-        let consent = self
-            .browser
-            .get(&self.authorize_url(challenge, state))
-            .await;
-        assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
-        let pending = consent.input("pending").expect("pending field");
-        let csrf = consent.input("csrf").expect("csrf field");
-        self.browser
-            .post(
-                &format!("{}/authorize", self.base),
-                &[
-                    ("pending", &pending),
-                    ("csrf", &csrf),
-                    ("decision", "approve"),
-                ],
-            )
-            .await
+        self.approve(challenge, state).await
     }
 
     /// Submit the credentials form shown in `form`.
@@ -279,17 +263,15 @@ pub async fn connect_with_token(mcp_url: &str, token: &str) -> McpClient {
 }
 
 impl OAuthClient {
-    /// `oauth` mode: approve consent, sign in at the provider as `user` (a mock
-    /// provider parameter), follow its redirect back to the server's callback.
-    /// Returns the callback's answer (a redirect to the client, or an error page).
-    pub async fn via_provider(&self, challenge: &str, state: &str, user: &str) -> Page {
+    /// Open the consent page and approve it: in `oauth` mode the answer
+    /// redirects to the provider.
+    pub async fn approve(&self, challenge: &str, state: &str) -> Page {
         let consent = self
             .browser
             .get(&self.authorize_url(challenge, state))
             .await;
         assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
-        let to_provider = self
-            .browser
+        self.browser
             .post(
                 &format!("{}/authorize", self.base),
                 &[
@@ -298,7 +280,14 @@ impl OAuthClient {
                     ("decision", "approve"),
                 ],
             )
-            .await;
+            .await
+    }
+
+    /// `oauth` mode: approve consent, sign in at the provider as `user` (a mock
+    /// provider parameter), follow its redirect back to the server's callback.
+    /// Returns the callback's answer (a redirect to the client, or an error page).
+    pub async fn via_provider(&self, challenge: &str, state: &str, user: &str) -> Page {
+        let to_provider = self.approve(challenge, state).await;
         assert_eq!(
             to_provider.status,
             StatusCode::SEE_OTHER,
