@@ -223,3 +223,51 @@ async fn a_provider_that_is_down_shows_a_clear_page() {
     assert_eq!(page.status, StatusCode::BAD_GATEWAY, "{}", page.body);
     assert!(page.body.contains("Nothing was saved"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_accounts_page_lists_and_disconnects_this_browsers_connections() {
+    let s = setup().await;
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    let accounts = format!("{}/accounts", client.base);
+
+    let page = client.browser.get(&accounts).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ada@example.com"), "{}", page.body);
+    assert!(page.body.contains("Test Client"), "{}", page.body);
+    assert!(page.body.contains("Connected "), "{}", page.body);
+
+    // Another browser sees nothing, and cannot disconnect this grant.
+    let stranger = gumstack_tests::oauth::Browser::default();
+    let other = stranger.get(&accounts).await;
+    assert!(other.body.contains("no connections"), "{}", other.body);
+    let refused = stranger
+        .post(
+            &format!("{accounts}/disconnect"),
+            &[
+                ("grant", &page.input("grant").unwrap()),
+                ("csrf", &other.input("csrf").unwrap_or_default()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let done = client
+        .browser
+        .post(
+            &format!("{accounts}/disconnect"),
+            &[
+                ("grant", &page.input("grant").unwrap()),
+                ("csrf", &page.input("csrf").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.provider.revocations(), 1, "revoked at the provider");
+    assert_eq!(
+        gumstack_tests::mcp_status(&s.server.url, &access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = client.browser.get(&accounts).await;
+    assert!(page.body.contains("no connections"), "{}", page.body);
+}

@@ -196,7 +196,7 @@ pub(super) async fn authorize(
 }
 
 /// Set a cookie that lives as long as a pending request, `Secure` over https.
-fn set_cookie(
+pub(super) fn set_cookie(
     server: &AuthServer,
     response: &mut Response,
     name: &str,
@@ -229,7 +229,7 @@ fn with_csrf_cookie(server: &AuthServer, mut response: Response, csrf: &str) -> 
     response
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -435,11 +435,26 @@ pub(super) async fn credentials(
             return pages::unavailable();
         }
     };
-    complete(&server, &pending, grant_id).await
+    complete(&server, &headers, &pending, grant_id).await
 }
 
 /// The grant exists: issue a single-use code and send the user back to the client.
-async fn complete(server: &AuthServer, pending: &PendingRecord, grant_id: String) -> Response {
+/// The browser is remembered as the grant's owner for the accounts page.
+async fn complete(
+    server: &AuthServer,
+    headers: &HeaderMap,
+    pending: &PendingRecord,
+    grant_id: String,
+) -> Response {
+    let browser = super::accounts::browser_of(headers);
+    let browser_token = browser.clone().unwrap_or_else(tokens::random);
+    if let Err(e) = server
+        .store
+        .link_browser(&tokens::hash(&browser_token), &grant_id)
+        .await
+    {
+        tracing::warn!("remembering the browser of a grant failed: {e:#}");
+    }
     let code = tokens::random();
     let record = CodeRecord {
         code_hash: tokens::hash(&code),
@@ -470,7 +485,11 @@ async fn complete(server: &AuthServer, pending: &PendingRecord, grant_id: String
         }
         query.append_pair("iss", &server.issuer);
     }
-    Redirect::to(url.as_str()).into_response()
+    let mut response = Redirect::to(url.as_str()).into_response();
+    if browser.is_none() {
+        super::accounts::set_browser_cookie(server, &mut response, &browser_token);
+    }
+    response
 }
 
 const UPSTREAM_COOKIE: &str = "gumstack_oauth_state";
@@ -679,5 +698,5 @@ pub(super) async fn callback(
             return pages::unavailable();
         }
     };
-    complete(&server, &pending, grant_id).await
+    complete(&server, &headers, &pending, grant_id).await
 }

@@ -5,6 +5,7 @@
 //! authorization code grant with PKCE S256 only, rotating refresh tokens,
 //! revocation (RFC 7009), and bearer checks on `/mcp`.
 
+mod accounts;
 mod bearer;
 mod clients;
 mod flow;
@@ -98,6 +99,8 @@ pub(crate) fn routes(server: Arc<AuthServer>) -> Router {
         .route("/authorize", get(flow::authorize).post(flow::consent))
         .route("/authorize/credentials", post(flow::credentials))
         .route("/auth/callback", get(flow::callback))
+        .route("/accounts", get(accounts::page))
+        .route("/accounts/disconnect", post(accounts::disconnect))
         .route("/token", post(token::token))
         .route("/revoke", post(token::revoke))
         .with_state(server)

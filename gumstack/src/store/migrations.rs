@@ -58,4 +58,12 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE pending ADD COLUMN upstream_state_hash TEXT;
      ALTER TABLE pending ADD COLUMN upstream_verifier TEXT;
      CREATE INDEX pending_by_upstream_state ON pending (upstream_state_hash);",
+    // 3: which browser connected which grants, for the connected-accounts page.
+    "CREATE TABLE browser_grants (
+        browser_hash TEXT NOT NULL,
+        grant_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (browser_hash, grant_id)
+     );
+     CREATE INDEX browser_grants_by_grant ON browser_grants (grant_id);",
 ];

@@ -178,6 +178,10 @@ pub trait Store: Send + Sync + 'static {
     async fn get_grant(&self, id: &str) -> Result<Option<GrantRecord>>;
     /// Delete a grant with every token issued for it.
     async fn delete_grant(&self, id: &str) -> Result<()>;
+    /// Remember that the browser holding this (hashed) cookie connected a grant.
+    async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()>;
+    /// The grants a browser connected, oldest first.
+    async fn grants_of_browser(&self, browser_hash: &str) -> Result<Vec<GrantRecord>>;
 
     async fn put_token(&self, token: &TokenRecord) -> Result<()>;
     async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>>;

@@ -378,12 +378,33 @@ impl Store for SqliteStore {
         for sql in [
             "DELETE FROM tokens WHERE grant_id = ?1",
             "DELETE FROM codes WHERE grant_id = ?1",
+            "DELETE FROM browser_grants WHERE grant_id = ?1",
             "DELETE FROM grants WHERE id = ?1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()> {
+        sqlx::query("INSERT INTO browser_grants (browser_hash, grant_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+            .bind(browser_hash)
+            .bind(grant_id)
+            .bind(super::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn grants_of_browser(&self, browser_hash: &str) -> Result<Vec<GrantRecord>> {
+        sqlx::query("SELECT g.* FROM grants g JOIN browser_grants b ON b.grant_id = g.id WHERE b.browser_hash = ?1 ORDER BY g.created_at, g.id")
+            .bind(browser_hash)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(grant)
+            .collect()
     }
 
     async fn put_token(&self, t: &TokenRecord) -> Result<()> {
