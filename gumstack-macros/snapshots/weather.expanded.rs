@@ -54,7 +54,10 @@ impl Weather {
 }
 const _: () = {
     #[allow(unused_imports)]
-    use ::gumstack::__private::{CredentialsType as _, ToolArgType as _, Unchecked as _};
+    use ::gumstack::__private::{
+        ContextType as _, CredentialsType as _, TextArgType as _, ToolArgType as _,
+        Unchecked as _,
+    };
     const _: () = ::gumstack::__private::assert_tool_arg::<String>();
     const _: () = ::gumstack::__private::assert_tool_arg::<u32>();
     const _: () = ::gumstack::__private::assert_tool_arg::<Detail>();
@@ -74,6 +77,8 @@ const _: () = {
                 })
         }
     }
+    /// What this server remembers of its sessions: log levels, subscriptions.
+    static __GUMSTACK_STATE: ::gumstack::__private::ServerState = ::gumstack::__private::ServerState::new();
     impl ::gumstack::Server for Weather {
         type Auth = ::gumstack::__private::NoAuth<WeatherEnv>;
         const NAME: &'static str = "weather";
@@ -241,13 +246,19 @@ const _: () = {
             ::gumstack::__private::run(self).await
         }
     }
+    #[allow(deprecated)]
     impl ::gumstack::__private::rmcp::ServerHandler for Weather {
         fn get_info(&self) -> ::gumstack::__private::rmcp::model::ServerConfig {
             static INFO: ::std::sync::LazyLock<
                 ::gumstack::__private::rmcp::model::ServerConfig,
-            > = ::std::sync::LazyLock::new(
-                ::gumstack::__private::server_config::<Weather>,
-            );
+            > = ::std::sync::LazyLock::new(|| ::gumstack::__private::server_config::<
+                Weather,
+            >(::gumstack::__private::Features {
+                resources: false,
+                subscribe: false,
+                prompts: false,
+                completions: false,
+            }));
             ::core::clone::Clone::clone(&*INFO)
         }
         async fn list_tools(
@@ -274,13 +285,24 @@ const _: () = {
             ::gumstack::__private::rmcp::model::CallToolResponse,
             ::gumstack::__private::rmcp::ErrorData,
         > {
-            ::gumstack::__private::call_tool(self, request, context).await
+            ::gumstack::__private::call_tool(self, request, context, &__GUMSTACK_STATE)
+                .await
         }
         fn get_tool(
             &self,
             name: &str,
         ) -> ::core::option::Option<::gumstack::__private::rmcp::model::Tool> {
             ::gumstack::__private::get_tool::<Self>(name)
+        }
+        async fn set_level(
+            &self,
+            request: ::gumstack::__private::rmcp::model::SetLevelRequestParams,
+            context: ::gumstack::__private::rmcp::service::RequestContext<
+                ::gumstack::__private::rmcp::RoleServer,
+            >,
+        ) -> ::core::result::Result<(), ::gumstack::__private::rmcp::ErrorData> {
+            ::gumstack::__private::set_level(&__GUMSTACK_STATE, request, &context);
+            ::core::result::Result::Ok(())
         }
     }
 };

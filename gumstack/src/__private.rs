@@ -14,8 +14,17 @@ pub use serde;
 pub use serde_json;
 
 pub use crate::auth::{CredAuth, NoAuth, OAuth};
+pub use crate::completion::{
+    CompletionOutput, IntoCompletion, UncheckedCompletion, completion_error, no_completion,
+};
+pub use crate::context::{Context, ServerState};
 pub use crate::credentials::{CredentialValue, SecretField};
 pub use crate::host::run;
+pub use crate::prompts::{IntoPrompt, PromptArgs, PromptOutput, UncheckedPrompt, prompt_error};
+pub use crate::resources::{
+    IntoJsonResource, IntoResourceContents, ResourceOutput, UncheckedResourceOutput, UriPart,
+    UriTemplate, UriVars, not_found as resource_not_found, resource_error,
+};
 pub use crate::tools::{
     args::Args,
     output::{
@@ -62,6 +71,39 @@ pub const fn assert_tool_arg<T: ToolArg>() {}
 pub trait ToolOutput: serde::Serialize + schemars::JsonSchema + 'static {}
 impl<T: serde::Serialize + schemars::JsonSchema + 'static> ToolOutput for T {}
 pub const fn assert_tool_output<T: ToolOutput>() {}
+
+pub const fn assert_resource_output<T: crate::resources::ResourceValue>() {}
+pub const fn assert_prompt_output<T: crate::prompts::PromptValue>() {}
+pub const fn assert_completion_output<T: crate::CompletionValues>() {}
+
+/// A prompt argument or URI template parameter: text on the wire, parsed with `FromStr`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be parsed from text",
+    label = "prompt arguments and URI template parameters arrive as text: this type must implement `FromStr`",
+    note = "use `String`, a number, `bool`, or a type that implements `std::str::FromStr` with an error that implements `Display`"
+)]
+pub trait TextArg: Sized {
+    fn parse_text(text: &str) -> std::result::Result<Self, String>;
+}
+impl<T: std::str::FromStr> TextArg for T
+where
+    T::Err: std::fmt::Display,
+{
+    fn parse_text(text: &str) -> std::result::Result<Self, String> {
+        text.parse().map_err(|e: T::Err| e.to_string())
+    }
+}
+pub const fn assert_text_arg<T: TextArg>() {}
+
+/// The parameter gumstack fills with the request's context.
+#[diagnostic::on_unimplemented(
+    message = "this `{Self}` parameter is not `gumstack::Context`",
+    label = "gumstack passes the request's context to a parameter whose type is named `Context`",
+    note = "take `ctx: gumstack::Context`, or rename your own type so gumstack does not mistake it for the context"
+)]
+pub trait IsContext {}
+impl IsContext for Context {}
+pub const fn assert_context<T: IsContext>() {}
 
 // ---- one error per mistake ----
 //
@@ -173,6 +215,48 @@ impl<T: ToolArg> ToolArgType<T> for UserType<T> {
     }
 }
 
+/// `UserType<T>` of a prompt argument's or URI template parameter's type.
+pub trait TextArgType<T> {
+    fn prompt_required(&self, args: &mut PromptArgs, name: &str) -> Option<T>;
+    fn prompt_optional(&self, args: &mut PromptArgs, name: &str) -> Option<Option<T>>;
+    fn uri_param(&self, vars: &UriVars, name: &str, uri: &str)
+    -> std::result::Result<T, ErrorData>;
+}
+
+impl<T: TextArg> TextArgType<T> for UserType<T> {
+    fn prompt_required(&self, args: &mut PromptArgs, name: &str) -> Option<T> {
+        args.required(name)
+    }
+    fn prompt_optional(&self, args: &mut PromptArgs, name: &str) -> Option<Option<T>> {
+        args.optional(name)
+    }
+    fn uri_param(
+        &self,
+        vars: &UriVars,
+        name: &str,
+        uri: &str,
+    ) -> std::result::Result<T, ErrorData> {
+        T::parse_text(vars.get(name)).map_err(|why| {
+            ErrorData::resource_not_found(
+                format!("no resource `{uri}`: `{name}` is invalid: {why}"),
+                Some(serde_json::json!({ "uri": uri })),
+            )
+        })
+    }
+}
+
+/// `UserType<T>` of a `Context` parameter's type: only gumstack's `Context` has
+/// it, so another type named `Context` is reported once, by `assert_context`.
+pub trait ContextType<T> {
+    fn context_arg(&self, ctx: &Context) -> T;
+}
+
+impl ContextType<Context> for UserType<Context> {
+    fn context_arg(&self, ctx: &Context) -> Context {
+        ctx.clone()
+    }
+}
+
 /// The stubs picked when a bound does not hold (which is reported elsewhere).
 pub trait Unchecked<T> {
     fn env_creds_outside_host(&self) -> T {
@@ -213,6 +297,18 @@ pub trait Unchecked<T> {
         _: Option<&'static str>,
         _: bool,
     ) -> InputSchema {
+        unreachable!()
+    }
+    fn prompt_required(&self, _: &mut PromptArgs, _: &str) -> Option<T> {
+        unreachable!()
+    }
+    fn prompt_optional(&self, _: &mut PromptArgs, _: &str) -> Option<Option<T>> {
+        unreachable!()
+    }
+    fn uri_param(&self, _: &UriVars, _: &str, _: &str) -> std::result::Result<T, ErrorData> {
+        unreachable!()
+    }
+    fn context_arg(&self, _: &Context) -> T {
         unreachable!()
     }
 }
@@ -325,10 +421,36 @@ pub async fn oauth_creds() -> Result<Arc<OAuthCredentials>> {
 
 // ---- rmcp::ServerHandler, delegated to by the generated impl ----
 
-pub fn server_config<S: Server>() -> ServerConfig {
+/// What a server offers beyond tools and logging, from its `#[resource]`,
+/// `#[prompt]` and `#[arg(complete = ..)]` declarations.
+#[derive(Clone, Copy, Default)]
+pub struct Features {
+    pub resources: bool,
+    pub subscribe: bool,
+    pub prompts: bool,
+    pub completions: bool,
+}
+
+#[allow(deprecated)] // logging: see `context/mod.rs`
+pub fn server_config<S: Server>(features: Features) -> ServerConfig {
     let info = Implementation::new(S::NAME, S::VERSION);
-    let config = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-        .with_server_info(info);
+    // Every server logs: `Context::log` works in any handler.
+    let mut capabilities = ServerCapabilities::builder()
+        .enable_tools()
+        .enable_logging()
+        .build();
+    if features.resources {
+        let mut resources = rmcp::model::ResourcesCapability::default();
+        resources.subscribe = features.subscribe.then_some(true);
+        capabilities.resources = Some(resources);
+    }
+    if features.prompts {
+        capabilities.prompts = Some(rmcp::model::PromptsCapability::default());
+    }
+    if features.completions {
+        capabilities.completions = Some(Default::default());
+    }
+    let config = ServerConfig::new(capabilities).with_server_info(info);
     match S::INSTRUCTIONS {
         Some(text) => config.with_instructions(text),
         None => config,
@@ -347,6 +469,7 @@ pub async fn call_tool<S: Server>(
     server: &S,
     request: CallToolRequestParams,
     context: rmcp::service::RequestContext<rmcp::RoleServer>,
+    state: &'static ServerState,
 ) -> std::result::Result<CallToolResponse, ErrorData> {
     let name: Cow<'static, str> = request.name;
     let arguments = request.arguments.unwrap_or_default();
@@ -356,9 +479,11 @@ pub async fn call_tool<S: Server>(
         .get::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::authz::Identity>())
         .map(|identity| identity.grant_id.clone());
+    let ctx = Context::from_request(&context, state);
     // A panicking tool answers its own call with an error; the server keeps serving.
     let call = std::panic::AssertUnwindSafe(
-        crate::host::context::CURRENT_GRANT.scope(grant, server.call_tool(&name, arguments)),
+        crate::host::context::CURRENT_GRANT
+            .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
     );
     match futures::FutureExt::catch_unwind(call).await {
         Ok(Some(result)) => Ok(result.into()),
@@ -456,6 +581,12 @@ impl InputSchema {
 
     pub fn finish(mut self) -> Arc<rmcp::model::JsonObject> {
         let mut schema = rmcp::model::JsonObject::new();
+        // The dialect the generator wrote in (MCP's default since 2025-11-25),
+        // said explicitly so no client has to guess (SEP-1613).
+        schema.insert(
+            "$schema".into(),
+            "https://json-schema.org/draft/2020-12/schema".into(),
+        );
         schema.insert("type".into(), "object".into());
         schema.insert("properties".into(), self.properties.into());
         if !self.required.is_empty() {
@@ -474,5 +605,116 @@ impl InputSchema {
 impl Default for InputSchema {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+// ---- resources, prompts, completion, logging ----
+
+/// A resource's descriptor, built once into the static list.
+pub fn resource(
+    uri: &'static str,
+    name: &'static str,
+    title: Option<&'static str>,
+    description: &'static str,
+    mime_type: Option<&'static str>,
+) -> rmcp::model::Resource {
+    let mut resource = rmcp::model::Resource::new(uri, name).with_description(description);
+    resource.title = title.map(str::to_owned);
+    resource.mime_type = mime_type.map(str::to_owned);
+    resource
+}
+
+/// A resource template's descriptor.
+pub fn resource_template(
+    uri_template: &'static str,
+    name: &'static str,
+    title: Option<&'static str>,
+    description: &'static str,
+    mime_type: Option<&'static str>,
+) -> rmcp::model::ResourceTemplate {
+    let mut template =
+        rmcp::model::ResourceTemplate::new(uri_template, name).with_description(description);
+    template.title = title.map(str::to_owned);
+    template.mime_type = mime_type.map(str::to_owned);
+    template
+}
+
+/// A prompt's descriptor; `arguments` are (name, description, required).
+pub fn prompt(
+    name: &'static str,
+    title: Option<&'static str>,
+    description: &'static str,
+    arguments: &[(&'static str, Option<&'static str>, bool)],
+) -> rmcp::model::Prompt {
+    let arguments: Vec<rmcp::model::PromptArgument> = arguments
+        .iter()
+        .map(|(name, description, required)| {
+            let mut argument = rmcp::model::PromptArgument::new(*name).with_required(*required);
+            argument.description = description.map(str::to_owned);
+            argument
+        })
+        .collect();
+    let mut prompt = rmcp::model::Prompt::new(
+        name,
+        Some(description),
+        (!arguments.is_empty()).then_some(arguments),
+    );
+    prompt.title = title.map(str::to_owned);
+    prompt
+}
+
+pub fn unknown_prompt(name: &str) -> ErrorData {
+    ErrorData::invalid_params(format!("unknown prompt `{name}`"), None)
+}
+
+/// `completion/complete` for something this server does not have.
+pub fn unknown_completion_ref(reference: &rmcp::model::Reference) -> ErrorData {
+    let what = match reference {
+        rmcp::model::Reference::Prompt(p) => format!("prompt `{}`", p.name),
+        rmcp::model::Reference::Resource(r) => format!("resource template `{}`", r.uri),
+        _ => "reference".to_owned(),
+    };
+    ErrorData::invalid_params(format!("cannot complete: unknown {what}"), None)
+}
+
+/// `logging/setLevel`: remembered for the session, read by `Context::log`.
+#[allow(deprecated)] // see `context/mod.rs`: logging is current in 2025-11-25
+pub fn set_level(
+    state: &'static ServerState,
+    request: rmcp::model::SetLevelRequestParams,
+    context: &rmcp::service::RequestContext<rmcp::RoleServer>,
+) {
+    if let Some(session) = crate::context::session_key(context) {
+        state.set_level(&session, crate::context::LogLevel::from_mcp(request.level));
+    }
+}
+
+/// `resources/subscribe` to `uri`, which the server says whether it offers.
+pub fn subscribe(
+    state: &'static ServerState,
+    uri: &str,
+    subscribable: bool,
+    context: &rmcp::service::RequestContext<rmcp::RoleServer>,
+) -> std::result::Result<(), ErrorData> {
+    if !subscribable {
+        return Err(ErrorData::invalid_params(
+            format!("resource `{uri}` does not offer subscriptions"),
+            Some(serde_json::json!({ "uri": uri })),
+        ));
+    }
+    // Stateless HTTP has no session to notify later: accepted, and moot.
+    if let Some(session) = crate::context::session_key(context) {
+        state.subscribe(uri, &session, context.peer.clone());
+    }
+    Ok(())
+}
+
+pub fn unsubscribe(
+    state: &'static ServerState,
+    uri: &str,
+    context: &rmcp::service::RequestContext<rmcp::RoleServer>,
+) {
+    if let Some(session) = crate::context::session_key(context) {
+        state.unsubscribe(uri, &session);
     }
 }

@@ -235,6 +235,7 @@ impl Grants {
                 nickname,
                 created_at,
                 updated_at: now(),
+                disconnected: false,
             };
             self.store.put_grant(&record).await?;
             self.cache.remove(id);
@@ -322,11 +323,17 @@ impl Grants {
         let Some(record) = self.store.get_grant(id).await? else {
             return Ok(None);
         };
+        if record.disconnected {
+            return Err(Error::revoked(format!(
+                "the {} account of this connection must be connected again",
+                provider.name()
+            )));
+        }
         let plain = self.sealer.open(&record.sealed, &context(id))?;
         let mut stored: StoredTokens = serde_json::from_slice(&plain)?;
         if stored.needs_refresh() {
             let Some(refresh_token) = stored.refresh_token.clone() else {
-                self.delete(id).await?;
+                self.disconnect(id).await?;
                 return Err(Error::revoked(format!(
                     "the {} access token expired and the provider gave no refresh token",
                     provider.name()
@@ -335,14 +342,15 @@ impl Grants {
             let fresh = match refresh_with_retry(provider.as_ref(), &refresh_token).await {
                 Ok(fresh) => fresh,
                 Err(e) if e.kind() == ErrorKind::Revoked => {
-                    // The provider refused the grant for good: forget it, so the
-                    // user's next request is asked to authorize again.
+                    // The provider refused the grant for good: the connection
+                    // waits to be reconnected, and the client's next request
+                    // gets 401 (its refresh token works again once reconnected).
                     tracing::info!(
                         grant = id,
-                        "{} refused the refresh token; grant removed",
+                        "{} refused the refresh token; grant disconnected",
                         provider.name()
                     );
-                    self.delete(id).await?;
+                    self.disconnect(id).await?;
                     return Err(e);
                 }
                 Err(e) => return Err(e),
@@ -382,6 +390,31 @@ impl Grants {
             Some(at) if at <= now() => None,
             _ => Some(cached.creds.clone()),
         }
+    }
+
+    /// Mark a grant disconnected: its access tokens go, the grant stays for a
+    /// reconnection.
+    pub(crate) async fn disconnect(&self, id: &str) -> Result<()> {
+        self.store.set_grant_disconnected(id, true).await?;
+        self.cache.remove(id);
+        Ok(())
+    }
+
+    /// Replace a disconnected grant's tokens after the user reconnected it.
+    pub(crate) async fn reconnect(&self, id: &str, tokens: TokenResponse) -> Result<()> {
+        let Some(record) = self.store.get_grant(id).await? else {
+            return Err(Error::msg("this connection no longer exists"));
+        };
+        let stored = StoredTokens::from_response(tokens, None, None);
+        let json = Zeroizing::new(serde_json::to_vec(&stored)?);
+        self.seal_and_store(
+            id,
+            record.client_id.as_deref(),
+            &json,
+            record.nickname,
+            record.created_at,
+        )
+        .await
     }
 
     /// Forget a grant, its tokens and its cached credentials.

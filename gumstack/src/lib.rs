@@ -41,28 +41,34 @@
 
 pub mod auth;
 mod authz;
+mod completion;
+pub mod context;
 pub mod credentials;
 mod error;
 mod grants;
 mod host;
+pub mod prompts;
 pub mod providers;
+pub mod resources;
 pub mod seal;
-#[cfg(feature = "testing")]
-pub mod testing;
 mod secret;
 mod service;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tools;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use auth::{AuthProvider, OAuthCredentials, Revoked, TokenResponse};
+pub use completion::CompletionValues;
+pub use context::Context;
 pub use credentials::{
     CredentialField, CredentialValue, Credentials, CredentialsError, FieldError,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use gumstack_macros::{Credentials, server, tool};
+pub use gumstack_macros::{Credentials, prompt, resource, server, tool};
 pub use secret::Secret;
 pub use service::Server;
 pub use tools::Content;
@@ -70,7 +76,7 @@ pub use tools::Content;
 /// Everything a server author usually needs: `use gumstack::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AuthProvider, Content, Credentials, OAuthCredentials, Secret, Server, TokenResponse,
-        server, tool,
+        AuthProvider, Content, Context, Credentials, OAuthCredentials, Secret, Server,
+        TokenResponse, prompt, resource, server, tool,
     };
 }

@@ -110,21 +110,172 @@ async fn transient_refresh_failures_are_retried_and_invalid_grant_disconnects() 
     assert_eq!(s.provider.refresh_requests(), 3);
 
     // invalid_grant (the user revoked the app at the provider): not retried; the
-    // call says how to reconnect, and the next HTTP request gets 401.
+    // call answers with a reconnect link, and the next HTTP request gets 401.
     s.provider
         .fail_next_refreshes(&[RefreshFailure::InvalidGrant]);
     let before = s.provider.refresh_requests();
     let result = whoami(&mcp).await;
     assert_eq!(result.is_error, Some(true));
     let text = first_text(&result);
-    assert!(text.contains("connected again"), "{text}");
+    assert!(text.contains("/auth/reconnect?id="), "{text}");
     assert_eq!(
         s.provider.refresh_requests(),
         before + 1,
         "invalid_grant is not retried"
     );
-    let status = gumstack_tests::mcp_status(&s.server.url, &access).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        gumstack_tests::mcp_status(&s.server.url, &access).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// A client that supports URL-mode elicitation and records the URLs it is sent.
+#[derive(Clone, Default)]
+struct UrlClient {
+    urls: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl rmcp::ClientHandler for UrlClient {
+    fn get_info(&self) -> rmcp::model::ClientConfig {
+        let capabilities = rmcp::model::ClientCapabilities::builder()
+            .enable_elicitation_with(
+                rmcp::model::ElicitationCapability::new()
+                    .with_url(rmcp::model::UrlElicitationCapability::new()),
+            )
+            .build();
+        rmcp::model::ClientConfig::new(
+            capabilities,
+            rmcp::model::Implementation::new("url-client", "1"),
+        )
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: rmcp::model::ElicitRequestParams,
+        _context: rmcp::service::RequestContext<rmcp::RoleClient>,
+    ) -> Result<rmcp::model::ElicitResult, rmcp::ErrorData> {
+        if let rmcp::model::ElicitRequestParams::UrlElicitationParams { url, .. } = request {
+            self.urls.lock().unwrap().push(url);
+        }
+        Ok(rmcp::model::ElicitResult::new(
+            rmcp::model::ElicitationAction::Accept,
+        ))
+    }
+}
+
+/// Sign in again at a reconnect link, as the mock account `user`: the final page.
+async fn reconnect_as(client: &OAuthClient, link: &str, user: &str) -> gumstack_tests::oauth::Page {
+    let page = client.browser.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Reconnect your mock account"),
+        "{}",
+        page.body
+    );
+    let to_provider = client
+        .browser
+        .post(
+            &format!("{}/auth/reconnect", client.base),
+            &[
+                ("pending", &page.input("pending").unwrap()),
+                ("csrf", &page.input("csrf").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        to_provider.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        to_provider.body
+    );
+    let back = client
+        .browser
+        .get(&format!(
+            "{}&mock_user={user}",
+            to_provider.location.unwrap()
+        ))
+        .await;
+    client.browser.get(&back.location.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_refused_grant_is_reconnected_through_url_elicitation_and_the_client_keeps_going() {
+    use rmcp::{
+        ServiceExt,
+        transport::{
+            StreamableHttpClientTransport,
+            streamable_http_client::StreamableHttpClientTransportConfig,
+        },
+    };
+    let s = setup().await;
+    s.provider.set_token_lifetime(Duration::from_secs(1));
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, refresh) = client.oauth_tokens("ada").await;
+    let handler = UrlClient::default();
+    let config = StreamableHttpClientTransportConfig::with_uri(s.server.url.clone())
+        .auth_header(access.clone());
+    let mcp = handler
+        .clone()
+        .serve(StreamableHttpClientTransport::from_config(config))
+        .await
+        .unwrap();
+
+    s.provider
+        .fail_next_refreshes(&[RefreshFailure::InvalidGrant]);
+    let result = mcp
+        .call_tool(CallToolRequestParams::new("whoami"))
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(true));
+    let link = handler
+        .urls
+        .lock()
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("the client was sent the reconnect URL");
+    assert!(first_text(&result).contains(&link));
+
+    // The person opens the link and signs in again, as the same account.
+    let done = reconnect_as(&client, &link, "ada").await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Reconnected"), "{}", done.body);
+    // The link is single-use.
+    assert_eq!(
+        client.browser.get(&link).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // The client's 401 leads it to refresh; the same grant works again.
+    s.provider.set_token_lifetime(Duration::from_secs(3600));
+    let (status, body, _) = client
+        .token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let again = connect_with_token(&s.server.url, body["access_token"].as_str().unwrap()).await;
+    let result = whoami(&again).await;
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    assert_eq!(login_of(&result), "ada");
+}
+
+#[tokio::test]
+async fn a_reconnect_as_another_account_is_refused() {
+    let s = setup().await;
+    s.provider.set_token_lifetime(Duration::from_secs(1));
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    let mcp = connect_with_token(&s.server.url, &access).await;
+    s.provider
+        .fail_next_refreshes(&[RefreshFailure::InvalidGrant]);
+    let text = first_text(&whoami(&mcp).await).to_owned();
+    let link = text[text.find("http://").unwrap()..].trim().to_owned();
+    let done = reconnect_as(&client, &link, "mallory").await;
+    assert_eq!(done.status, StatusCode::FORBIDDEN);
+    assert!(
+        done.body.contains("belongs to ada@example.com"),
+        "{}",
+        done.body
+    );
 }
 
 #[tokio::test]

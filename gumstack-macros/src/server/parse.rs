@@ -1,5 +1,7 @@
 //! Read the attribute arguments and the impl block into [`Server`].
 
+use std::collections::HashMap;
+
 use proc_macro2::{Span, TokenStream};
 use syn::{
     FnArg, Ident, ImplItem, ItemImpl, LitBool, LitStr, Pat, ReturnType, Token, Type,
@@ -34,28 +36,89 @@ pub struct Server {
     pub args: ServerArgs,
     pub self_ty: Type,
     pub tools: Vec<Tool>,
+    pub resources: Vec<Resource>,
+    pub prompts: Vec<Prompt>,
+    /// Every method of the impl block by name, for `#[arg(complete = method)]`.
+    pub methods: HashMap<String, syn::Signature>,
 }
 
-pub struct Tool {
+/// What the three handler attributes share: one method of the impl block.
+pub struct Method {
     pub fn_ident: Ident,
-    pub name: LitStr,
-    pub title: Option<LitStr>,
     pub description: Option<String>,
-    /// read_only, destructive, idempotent, open_world
-    pub hints: [Option<LitBool>; 4],
-    pub params: Vec<Param>,
+    pub inputs: Vec<Input>,
     pub is_async: bool,
     pub output: Output,
     /// The `fn` signature, for errors about the method as a whole.
     pub sig: syn::Signature,
 }
 
+/// One parameter after `&self`, in order.
+#[allow(clippy::large_enum_variant)] // a handful per method, at compile time
+pub enum Input {
+    /// An argument the client supplies.
+    Value(Param),
+    /// `ctx: Context`: the request's context, supplied by gumstack.
+    Context(ContextParam),
+}
+
 pub struct Param {
     pub ident: Ident,
+    /// The argument's name on the wire: `#[arg(name = "...")]` or the parameter's.
+    pub name: LitStr,
     pub ty: Type,
     /// `T` of an `Option<T>` parameter.
     pub optional: Option<Type>,
     pub description: Option<LitStr>,
+    /// `#[arg(complete = method)]`
+    pub complete: Option<syn::Path>,
+}
+
+pub struct ContextParam {
+    pub ty: Type,
+    /// `true` for `&Context`/`&mut Context`, which is refused: it is passed by value.
+    pub by_ref: bool,
+}
+
+impl Method {
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        self.inputs.iter().filter_map(|i| match i {
+            Input::Value(p) => Some(p),
+            Input::Context(_) => None,
+        })
+    }
+
+    pub fn contexts(&self) -> impl Iterator<Item = &ContextParam> {
+        self.inputs.iter().filter_map(|i| match i {
+            Input::Context(c) => Some(c),
+            Input::Value(_) => None,
+        })
+    }
+}
+
+pub struct Tool {
+    pub method: Method,
+    pub name: LitStr,
+    pub title: Option<LitStr>,
+    /// read_only, destructive, idempotent, open_world
+    pub hints: [Option<LitBool>; 4],
+}
+
+pub struct Resource {
+    pub method: Method,
+    /// The URI, or the URI template when it has `{placeholders}`.
+    pub uri: LitStr,
+    pub name: LitStr,
+    pub title: Option<LitStr>,
+    pub mime_type: Option<LitStr>,
+    /// Clients may `resources/subscribe` to it.
+    pub subscribe: bool,
+}
+
+pub struct Prompt {
+    pub method: Method,
+    pub name: LitStr,
+    pub title: Option<LitStr>,
 }
 
 pub enum Output {
@@ -63,6 +126,24 @@ pub enum Output {
     Plain(Type),
     /// `Result<T, E>` (any path ending in `Result`): the `Ok` type.
     Result(Type),
+}
+
+/// The handler attributes, by the name the user writes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Tool,
+    Resource,
+    Prompt,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Tool => "tool",
+            Kind::Resource => "resource",
+            Kind::Prompt => "prompt",
+        }
+    }
 }
 
 pub const HINTS: [&str; 4] = ["read_only", "destructive", "idempotent", "open_world"];
@@ -159,7 +240,7 @@ fn parse_auth(cx: &mut Ctxt, input: ParseStream) -> syn::Result<Option<Auth>> {
 }
 
 /// Read the impl block; returns the server (if the block is usable) and the
-/// block with `#[tool]` and `#[arg]` removed.
+/// block with our attributes made inert and `#[arg]` removed.
 pub fn server(cx: &mut Ctxt, args: ServerArgs, mut item: ItemImpl) -> (Option<Server>, ItemImpl) {
     let mut usable = true;
     if let Some((_, path, _)) = &item.trait_ {
@@ -184,93 +265,245 @@ pub fn server(cx: &mut Ctxt, args: ServerArgs, mut item: ItemImpl) -> (Option<Se
     }
 
     let mut tools = Vec::new();
+    let mut resources = Vec::new();
+    let mut prompts = Vec::new();
+    let mut methods = HashMap::new();
     for impl_item in &mut item.items {
         let ImplItem::Fn(method) = impl_item else {
             continue;
         };
-        let Some(index) = method.attrs.iter().position(is_tool_attr) else {
+        methods.insert(method.sig.ident.to_string(), method.sig.clone());
+        let Some(index) = method.attrs.iter().position(|a| handler_kind(a).is_some()) else {
             continue;
         };
-        let tool_attr = method.attrs.remove(index);
-        if let Some(extra) = method.attrs.iter().find(|a| is_tool_attr(a)) {
-            cx.error(extra, "duplicate `#[tool]` on one method");
+        let attr = method.attrs.remove(index);
+        let kind = handler_kind(&attr).expect("found above");
+        for extra in method.attrs.iter().filter(|a| handler_kind(a).is_some()) {
+            let other = handler_kind(extra).expect("filtered");
+            let message = if other == kind {
+                format!("duplicate `#[{}]` on one method", kind.name())
+            } else {
+                format!(
+                    "a method is one of `#[tool]`, `#[resource]` or `#[prompt]`; this one is already a {}",
+                    kind.name()
+                )
+            };
+            cx.error(extra, message);
         }
-        method.attrs.retain(|a| !is_tool_attr(a));
-        if let Some(tool) = parse_tool(cx, &tool_attr, method) {
-            tools.push(tool);
+        method.attrs.retain(|a| handler_kind(a).is_none());
+        match kind {
+            Kind::Tool => tools.extend(parse_tool(cx, &attr, method)),
+            Kind::Resource => resources.extend(parse_resource(cx, &attr, method)),
+            Kind::Prompt => prompts.extend(parse_prompt(cx, &attr, method)),
         }
-        // Put back an inert `#[tool(..)]` with the user's path, so the path resolves
+        // Put back an inert attribute with the user's path, so the path resolves
         // (an import of `tool` counts as used) and the method keeps its place.
-        method.attrs.insert(index, inert_tool_attr(&tool_attr));
+        method.attrs.insert(index, inert_attr(&attr));
     }
     let server = usable.then(|| Server {
         args,
         self_ty: (*item.self_ty).clone(),
         tools,
+        resources,
+        prompts,
+        methods,
     });
     (server, item)
 }
 
-/// `#[tool(__gumstack_expanded)]` at `attr`'s path: the `tool` macro returns the method as is.
-fn inert_tool_attr(attr: &syn::Attribute) -> syn::Attribute {
+/// `#[tool(__gumstack_expanded)]` at `attr`'s path: the attribute macro returns
+/// the method as is.
+fn inert_attr(attr: &syn::Attribute) -> syn::Attribute {
     let path = attr.path();
-    let marker = Ident::new(crate::TOOL_EXPANDED_MARKER, path.span());
+    let marker = Ident::new(crate::EXPANDED_MARKER, path.span());
     syn::parse_quote_spanned!(attr.span()=> #[#path(#marker)])
 }
 
-fn is_tool_attr(attr: &syn::Attribute) -> bool {
+/// Which handler attribute this is: `tool`, `gumstack::tool`, and so on.
+fn handler_kind(attr: &syn::Attribute) -> Option<Kind> {
     let path = attr.path();
-    path.is_ident("tool")
-        || (path.segments.len() == 2
-            && path.segments[0].ident == "gumstack"
-            && path.segments[1].ident == "tool")
+    let name = if path.segments.len() == 1 {
+        &path.segments[0].ident
+    } else if path.segments.len() == 2 && path.segments[0].ident == "gumstack" {
+        &path.segments[1].ident
+    } else {
+        return None;
+    };
+    [Kind::Tool, Kind::Resource, Kind::Prompt]
+        .into_iter()
+        .find(|k| name == k.name())
+}
+
+/// The `key = "..."` and flag arguments of a handler attribute.
+struct AttrArgs {
+    strings: Vec<(Ident, LitStr)>,
+    flags: Vec<(Ident, LitBool)>,
+}
+
+impl AttrArgs {
+    fn take(&mut self, key: &str) -> Option<LitStr> {
+        let at = self.strings.iter().position(|(k, _)| k == key)?;
+        Some(self.strings.remove(at).1)
+    }
+
+    fn flag(&mut self, key: &str) -> Option<LitBool> {
+        let at = self.flags.iter().position(|(k, _)| k == key)?;
+        Some(self.flags.remove(at).1)
+    }
+}
+
+/// Read `#[kind(a = "...", flag, flag = false)]`, reporting unknown and duplicate keys.
+fn attr_args(
+    cx: &mut Ctxt,
+    attr: &syn::Attribute,
+    kind: Kind,
+    string_keys: &[&str],
+    flag_keys: &[&str],
+) -> AttrArgs {
+    let mut args = AttrArgs {
+        strings: Vec::new(),
+        flags: Vec::new(),
+    };
+    if matches!(attr.meta, syn::Meta::Path(_)) {
+        return args;
+    }
+    let expected = string_keys
+        .iter()
+        .chain(flag_keys)
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>();
+    let expected = match expected.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let result = attr.parse_nested_meta(|meta| {
+        let key = meta
+            .path
+            .get_ident()
+            .map(Ident::to_string)
+            .unwrap_or_default();
+        let ident = meta
+            .path
+            .get_ident()
+            .cloned()
+            .unwrap_or_else(|| Ident::new("_", meta.path.span()));
+        let duplicate = args.strings.iter().any(|(k, _)| *k == key)
+            || args.flags.iter().any(|(k, _)| *k == key);
+        if string_keys.contains(&key.as_str()) {
+            let value: LitStr = meta.value()?.parse()?;
+            if duplicate {
+                cx.error(
+                    &meta.path,
+                    format!("duplicate `{key}` in `#[{}]`", kind.name()),
+                );
+            }
+            args.strings.push((ident, value));
+        } else if flag_keys.contains(&key.as_str()) {
+            let value = if meta.input.peek(Token![=]) {
+                meta.value()?.parse()?
+            } else {
+                LitBool::new(true, meta.path.span())
+            };
+            if duplicate {
+                cx.error(
+                    &meta.path,
+                    format!("duplicate `{key}` in `#[{}]`", kind.name()),
+                );
+            }
+            args.flags.push((ident, value));
+        } else {
+            let hint = match key.as_str() {
+                "subscribe" | "uri" | "mime_type" => "; it belongs on `#[resource]`".to_owned(),
+                _ => String::new(),
+            };
+            cx.error(
+                &meta.path,
+                format!(
+                    "unknown `#[{}]` argument `{}`; expected {expected}{hint}",
+                    kind.name(),
+                    quote::ToTokens::to_token_stream(&meta.path)
+                ),
+            );
+            // Skip its value so the error stays the only one.
+            if meta.input.peek(Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        cx.syn_error(e);
+    }
+    args
 }
 
 fn parse_tool(cx: &mut Ctxt, attr: &syn::Attribute, method: &mut syn::ImplItemFn) -> Option<Tool> {
-    let fn_ident = method.sig.ident.clone();
-    let mut name = None::<LitStr>;
-    let mut title = None::<LitStr>;
-    let mut hints: [Option<LitBool>; 4] = Default::default();
-    if !matches!(attr.meta, syn::Meta::Path(_)) {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
-            if key == "name" || key == "title" {
-                let value: LitStr = meta.value()?.parse()?;
-                let slot = if key == "name" { &mut name } else { &mut title };
-                if slot.is_some() {
-                    cx.error(&meta.path, format!("duplicate `{key}` in `#[tool]`"));
-                }
-                *slot = Some(value);
-            } else if let Some(i) = HINTS.iter().position(|h| *h == key) {
-                let value = if meta.input.peek(Token![=]) {
-                    meta.value()?.parse()?
-                } else {
-                    LitBool::new(true, meta.path.span())
-                };
-                if hints[i].is_some() {
-                    cx.error(&meta.path, format!("duplicate `{key}` in `#[tool]`"));
-                }
-                hints[i] = Some(value);
-            } else {
-                cx.error(
-                    &meta.path,
-                    format!(
-                        "unknown `#[tool]` argument `{}`; expected `name`, `title`, `read_only`, `destructive`, `idempotent` or `open_world`",
-                        quote::ToTokens::to_token_stream(&meta.path)
-                    ),
-                );
-                if meta.input.peek(Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                }
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            cx.syn_error(e);
-        }
-    }
+    let mut args = attr_args(cx, attr, Kind::Tool, &["name", "title"], &HINTS);
+    let method = parse_method(cx, method, Kind::Tool);
+    let hints = HINTS.map(|h| args.flag(h));
+    Some(Tool {
+        name: args
+            .take("name")
+            .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
+        title: args.take("title"),
+        hints,
+        method,
+    })
+}
 
-    let mut params = Vec::new();
+fn parse_resource(
+    cx: &mut Ctxt,
+    attr: &syn::Attribute,
+    method: &mut syn::ImplItemFn,
+) -> Option<Resource> {
+    let mut args = attr_args(
+        cx,
+        attr,
+        Kind::Resource,
+        &["uri", "name", "title", "mime_type"],
+        &["subscribe"],
+    );
+    let method = parse_method(cx, method, Kind::Resource);
+    let Some(uri) = args.take("uri") else {
+        cx.error(
+            attr,
+            "`#[resource]` needs its URI: `#[resource(uri = \"test://static-text\")]`, or a template such as `uri = \"test://items/{id}\"`",
+        );
+        return None;
+    };
+    Some(Resource {
+        name: args
+            .take("name")
+            .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
+        title: args.take("title"),
+        mime_type: args.take("mime_type"),
+        subscribe: args.flag("subscribe").is_some_and(|b| b.value),
+        uri,
+        method,
+    })
+}
+
+fn parse_prompt(
+    cx: &mut Ctxt,
+    attr: &syn::Attribute,
+    method: &mut syn::ImplItemFn,
+) -> Option<Prompt> {
+    let mut args = attr_args(cx, attr, Kind::Prompt, &["name", "title"], &[]);
+    let method = parse_method(cx, method, Kind::Prompt);
+    Some(Prompt {
+        name: args
+            .take("name")
+            .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
+        title: args.take("title"),
+        method,
+    })
+}
+
+/// The signature of a handler method; strips `#[arg]` from its parameters.
+fn parse_method(cx: &mut Ctxt, method: &mut syn::ImplItemFn, kind: Kind) -> Method {
+    let fn_ident = method.sig.ident.clone();
+    let mut inputs = Vec::new();
     let mut has_self = false;
     for input in &mut method.sig.inputs {
         match input {
@@ -279,76 +512,178 @@ fn parse_tool(cx: &mut Ctxt, attr: &syn::Attribute, method: &mut syn::ImplItemFn
                 if receiver.reference.is_none() || receiver.mutability.is_some() {
                     cx.error(
                         &*receiver,
-                        "a tool takes `&self`: one server value serves every call at once",
+                        format!(
+                            "a {} takes `&self`: one server value serves every call at once",
+                            kind.name()
+                        ),
                     );
                 }
             }
             FnArg::Typed(typed) => {
-                let description = take_arg_description(cx, &mut typed.attrs);
+                let arg = take_arg_attr(cx, &mut typed.attrs, kind);
+                if let Some(context) = context_param(&typed.ty) {
+                    if let Some(span) = arg.span {
+                        cx.syn_error(syn::Error::new(
+                            span,
+                            "`#[arg]` describes an argument the client sends; the `Context` parameter is supplied by gumstack",
+                        ));
+                    }
+                    inputs.push(Input::Context(context));
+                    continue;
+                }
                 let Pat::Ident(pat) = &*typed.pat else {
+                    let why = match kind {
+                        Kind::Tool => "the name is the argument's name in the schema",
+                        Kind::Prompt => "the name is the prompt argument's name",
+                        Kind::Resource => "the name is the URI placeholder it binds",
+                    };
                     cx.error(
                         &typed.pat,
-                        "a tool parameter needs a plain name (`city: String`): the name is the argument's name in the schema",
+                        format!(
+                            "a {} parameter needs a plain name (`city: String`): {why}",
+                            kind.name()
+                        ),
                     );
                     continue;
                 };
                 let ty = (*typed.ty).clone();
-                params.push(Param {
-                    ident: pat.ident.clone(),
+                let ident = pat.ident.clone();
+                let name = arg.name.unwrap_or_else(|| {
+                    let unraw = ident.to_string();
+                    let unraw = unraw.strip_prefix("r#").unwrap_or(&unraw).to_owned();
+                    LitStr::new(&unraw, ident.span())
+                });
+                inputs.push(Input::Value(Param {
+                    ident,
+                    name,
                     optional: attrs::option_inner(&ty).cloned(),
                     ty,
-                    description,
-                });
+                    description: arg.description,
+                    complete: arg.complete,
+                }));
             }
         }
     }
     if !has_self {
         cx.error(
             &method.sig.ident,
-            format!("tool `{fn_ident}` must take `&self` as its first parameter"),
+            format!(
+                "{} `{fn_ident}` must take `&self` as its first parameter",
+                kind.name()
+            ),
         );
     }
     let output = match &method.sig.output {
         ReturnType::Default => Output::Unit,
         ReturnType::Type(_, ty) => output_of(ty),
     };
-    Some(Tool {
-        name: name.unwrap_or_else(|| LitStr::new(&fn_ident.to_string(), fn_ident.span())),
-        fn_ident,
-        title,
+    Method {
         description: attrs::doc_text(&method.attrs),
-        hints,
-        params,
+        inputs,
         is_async: method.sig.asyncness.is_some(),
         output,
         sig: method.sig.clone(),
+        fn_ident,
+    }
+}
+
+/// `Context`, `gumstack::Context` or `::gumstack::Context`, possibly behind `&`.
+fn context_param(ty: &Type) -> Option<ContextParam> {
+    let (inner, by_ref) = match ty {
+        Type::Reference(r) => (&*r.elem, true),
+        other => (other, false),
+    };
+    let Type::Path(path) = inner else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let last = path.path.segments.last()?;
+    if !last.arguments.is_none() {
+        return None;
+    }
+    let is_context = match segments.as_slice() {
+        [one] => one == "Context",
+        [krate, one] => krate == "gumstack" && one == "Context",
+        _ => false,
+    };
+    is_context.then(|| ContextParam {
+        ty: ty.clone(),
+        by_ref,
     })
 }
 
-/// Read and remove `#[arg(description = "...")]`.
-fn take_arg_description(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>) -> Option<LitStr> {
-    let mut description = None;
+#[derive(Default)]
+struct ArgAttr {
+    span: Option<Span>,
+    name: Option<LitStr>,
+    description: Option<LitStr>,
+    complete: Option<syn::Path>,
+}
+
+/// Read and remove `#[arg(name = "...", description = "...", complete = method)]`.
+fn take_arg_attr(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>, kind: Kind) -> ArgAttr {
+    let mut arg = ArgAttr::default();
+    let expected = match kind {
+        Kind::Tool => "`name = \"...\"` or `description = \"...\"`",
+        Kind::Prompt => "`name = \"...\"`, `description = \"...\"` or `complete = method`",
+        Kind::Resource => "`name = \"...\"` or `complete = method`",
+    };
     attrs.retain(|attr| {
         if !attr.path().is_ident("arg") {
             return true;
         }
+        arg.span = Some(attr.span());
         let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("description") {
-                if description.is_some() {
-                    cx.error(&meta.path, "duplicate `description` in `#[arg]`");
-                }
-                description = Some(meta.value()?.parse::<LitStr>()?);
-            } else {
-                cx.error(
-                    &meta.path,
-                    format!(
-                        "unknown `#[arg]` argument `{}`; expected `description = \"...\"`",
-                        quote::ToTokens::to_token_stream(&meta.path)
-                    ),
-                );
-                // Skip its value so the error stays the only one.
-                if meta.input.peek(Token![=]) {
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            let duplicate = match key.as_str() {
+                "name" => arg.name.is_some(),
+                "description" => arg.description.is_some(),
+                "complete" => arg.complete.is_some(),
+                _ => false,
+            };
+            if duplicate {
+                cx.error(&meta.path, format!("duplicate `{key}` in `#[arg]`"));
+            }
+            match key.as_str() {
+                "name" => arg.name = Some(meta.value()?.parse()?),
+                "description" if kind == Kind::Resource => {
+                    cx.error(
+                        &meta.path,
+                        "a URI template parameter has no description in MCP; describe it in the resource's doc comment",
+                    );
                     meta.value()?.parse::<syn::Expr>()?;
+                }
+                "description" => arg.description = Some(meta.value()?.parse()?),
+                "complete" if kind == Kind::Tool => {
+                    cx.error(
+                        &meta.path,
+                        "MCP completes prompt arguments and URI template parameters, not tool arguments: `complete` belongs on a `#[prompt]` or `#[resource]` parameter",
+                    );
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                "complete" => arg.complete = Some(meta.value()?.parse()?),
+                _ => {
+                    cx.error(
+                        &meta.path,
+                        format!(
+                            "unknown `#[arg]` argument `{}`; expected {expected}",
+                            quote::ToTokens::to_token_stream(&meta.path)
+                        ),
+                    );
+                    // Skip its value so the error stays the only one.
+                    if meta.input.peek(Token![=]) {
+                        meta.value()?.parse::<syn::Expr>()?;
+                    }
                 }
             }
             Ok(())
@@ -358,10 +693,10 @@ fn take_arg_description(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>) -> Optio
         }
         false
     });
-    description
+    arg
 }
 
-fn output_of(ty: &Type) -> Output {
+pub fn output_of(ty: &Type) -> Output {
     if let Type::Tuple(t) = ty
         && t.elems.is_empty()
     {

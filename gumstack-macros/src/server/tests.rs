@@ -1,5 +1,6 @@
-//! Snapshot of the expansion of the `weather` example, so a change to what the
-//! macro generates shows up as a reviewable diff. `UPDATE_SNAPSHOTS=1` rewrites it.
+//! Snapshots of the expansion of the `weather` and `everything` examples, so a
+//! change to what the macro generates shows up as a reviewable diff.
+//! `UPDATE_SNAPSHOTS=1` rewrites them.
 
 use quote::ToTokens;
 
@@ -32,11 +33,11 @@ fn expand_example(path: &str) -> String {
     out.join("\n")
 }
 
-#[test]
-fn weather_expansion_matches_the_snapshot() {
+/// Compare the expansion of `examples/src/bin/<example>.rs` with its snapshot.
+fn check_snapshot(example: &str) {
     let root = env!("CARGO_MANIFEST_DIR");
-    let actual = expand_example(&format!("{root}/../examples/src/bin/weather.rs"));
-    let snapshot = format!("{root}/snapshots/weather.expanded.rs");
+    let actual = expand_example(&format!("{root}/../examples/src/bin/{example}.rs"));
+    let snapshot = format!("{root}/snapshots/{example}.expanded.rs");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&snapshot, &actual).expect("write snapshot");
         return;
@@ -44,7 +45,18 @@ fn weather_expansion_matches_the_snapshot() {
     let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
     assert!(
         expected == actual,
-        "the expansion of examples/src/bin/weather.rs changed; review it and run \
+        "the expansion of examples/src/bin/{example}.rs changed; review it and run \
          `UPDATE_SNAPSHOTS=1 cargo test -p gumstack-macros` to accept:\n{actual}"
     );
+}
+
+#[test]
+fn weather_expansion_matches_the_snapshot() {
+    check_snapshot("weather");
+}
+
+/// Resources, templates, subscriptions, prompts, completers and `Context`.
+#[test]
+fn everything_expansion_matches_the_snapshot() {
+    check_snapshot("everything");
 }

@@ -1,23 +1,20 @@
-//! Checks that need the whole server: descriptions, names, signatures.
+//! Checks that need the whole server: descriptions, names, signatures, URI
+//! templates against parameters, completers against the methods they name.
 
 use std::collections::HashMap;
 
-use super::parse::{Output, Server};
+use super::{
+    parse::{Input, Kind, Method, Output, Param, Server},
+    uri::{self, Part},
+};
 use crate::ctxt::Ctxt;
 
 pub fn server(cx: &mut Ctxt, server: &Server) {
     let mut seen: HashMap<String, &syn::LitStr> = HashMap::new();
     for tool in &server.tools {
         let name = tool.name.value();
-        if tool.description.is_none() {
-            cx.error(
-                &tool.fn_ident,
-                format!(
-                    "tool `{name}` has no description: add a doc comment (`/// What {name} does.`) above it; the model reads it to choose the tool, and some clients reject tools without one"
-                ),
-            );
-        }
-        if let Some(problem) = name_problem(&name) {
+        method(cx, &tool.method, Kind::Tool, &name);
+        if let Some(problem) = name_problem("tool", &name) {
             cx.error(&tool.name, problem);
         }
         if seen.insert(name.clone(), &tool.name).is_some() {
@@ -28,37 +25,273 @@ pub fn server(cx: &mut Ctxt, server: &Server) {
                 ),
             );
         }
-        if !tool.sig.generics.params.is_empty() {
+    }
+
+    let mut uris: HashMap<String, ()> = HashMap::new();
+    for resource in &server.resources {
+        let uri = resource.uri.value();
+        method(cx, &resource.method, Kind::Resource, &resource.name.value());
+        if uris.insert(uri.clone(), ()).is_some() {
             cx.error(
-                &tool.sig.generics,
-                "a tool cannot be generic: its parameter types make its input schema",
+                &resource.uri,
+                format!("two resources have the URI `{uri}`: each URI belongs to one resource"),
             );
         }
-        let ty = match &tool.output {
-            Output::Plain(ty) | Output::Result(ty) => Some(ty),
-            Output::Unit => None,
-        };
-        if let Some(syn::Type::ImplTrait(t)) = ty {
-            cx.error(
-                t,
-                "a tool must return a named type (its output schema is derived from it), not `impl Trait`",
-            );
+        match uri::parse(&uri) {
+            Ok(parts) => placeholders_match_params(cx, resource, &parts),
+            Err(problem) => cx.error(&resource.uri, problem),
         }
-        let mut params: HashMap<String, ()> = HashMap::new();
-        for param in &tool.params {
-            if params.insert(param.ident.to_string(), ()).is_some() {
-                cx.error(&param.ident, "duplicate parameter name");
+        for param in resource.method.params() {
+            if let Some(inner) = &param.optional {
+                cx.error(
+                    &param.ty,
+                    format!(
+                        "a URI template parameter is always present when the URI matches: use `{}`, not `Option`",
+                        quote::ToTokens::to_token_stream(inner)
+                    ),
+                );
             }
-            let value_ty = param.optional.as_ref().unwrap_or(&param.ty);
-            if let Some(problem) = param_type_problem(value_ty) {
-                cx.error(value_ty, problem);
+        }
+    }
+
+    let mut prompts: HashMap<String, ()> = HashMap::new();
+    for prompt in &server.prompts {
+        let name = prompt.name.value();
+        method(cx, &prompt.method, Kind::Prompt, &name);
+        if let Some(problem) = name_problem("prompt", &name) {
+            cx.error(&prompt.name, problem);
+        }
+        if prompts.insert(name.clone(), ()).is_some() {
+            cx.error(
+                &prompt.name,
+                format!(
+                    "two prompts are named `{name}`: prompt names must be unique within a server (rename one with `#[prompt(name = \"...\")]`)"
+                ),
+            );
+        }
+    }
+
+    let params = server
+        .resources
+        .iter()
+        .flat_map(|r| r.method.params())
+        .chain(server.prompts.iter().flat_map(|p| p.method.params()));
+    for param in params {
+        if let Some(path) = &param.complete {
+            completer(cx, server, path);
+        }
+    }
+}
+
+/// What every handler method must satisfy.
+fn method(cx: &mut Ctxt, method: &Method, kind: Kind, name: &str) {
+    let what = kind.name();
+    if method.description.is_none() {
+        let verb = if kind == Kind::Resource { "is" } else { "does" };
+        let why = match kind {
+            Kind::Tool => {
+                "the model reads it to choose the tool, and some clients reject tools without one"
+            }
+            Kind::Resource => "clients show it to choose what to read",
+            Kind::Prompt => "clients show it to choose the prompt",
+        };
+        cx.error(
+            &method.fn_ident,
+            format!(
+                "{what} `{name}` has no description: add a doc comment (`/// What {name} {verb}.`) above it; {why}"
+            ),
+        );
+    }
+    if !method.sig.generics.params.is_empty() {
+        let why = match kind {
+            Kind::Tool => "its parameter types make its input schema",
+            Kind::Resource | Kind::Prompt => {
+                "its parameter types decide how its arguments are parsed"
+            }
+        };
+        cx.error(
+            &method.sig.generics,
+            format!("a {what} cannot be generic: {why}"),
+        );
+    }
+    let ty = match &method.output {
+        Output::Plain(ty) | Output::Result(ty) => Some(ty),
+        Output::Unit => None,
+    };
+    if let Some(syn::Type::ImplTrait(t)) = ty {
+        let why = match kind {
+            Kind::Tool => "its output schema is derived from it",
+            Kind::Resource | Kind::Prompt => "the macro converts it by its type",
+        };
+        cx.error(
+            t,
+            format!("a {what} must return a named type ({why}), not `impl Trait`"),
+        );
+    }
+    if kind != Kind::Tool && matches!(method.output, Output::Unit) {
+        let expected = match kind {
+            Kind::Resource => {
+                "its contents (`String`, `Blob`, `ResourceContents`, or any `Serialize` type as JSON)"
+            }
+            _ => "its messages (`String`, `PromptMessage` or `Vec<PromptMessage>`)",
+        };
+        cx.error(&method.sig, format!("a {what} must return {expected}"));
+    }
+    let mut names: HashMap<String, ()> = HashMap::new();
+    let mut contexts = 0;
+    for input in &method.inputs {
+        match input {
+            Input::Context(context) => {
+                contexts += 1;
+                if contexts > 1 {
+                    cx.error(
+                        &context.ty,
+                        "a second `Context` parameter: a handler takes the request's context at most once",
+                    );
+                }
+                if context.by_ref {
+                    cx.error(
+                        &context.ty,
+                        "take `Context` by value (`ctx: Context`): it is a cheap handle that the handler owns",
+                    );
+                }
+            }
+            Input::Value(param) => {
+                if names.insert(param.name.value(), ()).is_some() {
+                    cx.error(&param.ident, "duplicate parameter name");
+                }
+                let value_ty = param.optional.as_ref().unwrap_or(&param.ty);
+                if let Some(problem) = param_type_problem(kind, value_ty) {
+                    cx.error(value_ty, problem);
+                }
             }
         }
     }
 }
 
+/// Every `{placeholder}` binds one parameter and every parameter one placeholder.
+fn placeholders_match_params(cx: &mut Ctxt, resource: &super::parse::Resource, parts: &[Part]) {
+    let uri = resource.uri.value();
+    let placeholders: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Placeholder(name) => Some(name.as_str()),
+            Part::Literal(_) => None,
+        })
+        .collect();
+    let params: Vec<&Param> = resource.method.params().collect();
+    for name in &placeholders {
+        if !params.iter().any(|p| p.name.value() == *name) {
+            cx.error(
+                &resource.uri,
+                format!(
+                    "`{{{name}}}` in `{uri}` binds no parameter: add `{name}: String` (or another `FromStr` type) to `{}`",
+                    resource.method.fn_ident
+                ),
+            );
+        }
+    }
+    for param in params {
+        let name = param.name.value();
+        if !placeholders.contains(&name.as_str()) {
+            let fix = if placeholders.is_empty() {
+                format!("`{uri}` is a fixed URI; to make it a template, put `{{{name}}}` in it")
+            } else {
+                format!("add `{{{name}}}` to `{uri}` or remove the parameter")
+            };
+            cx.error(
+                &param.ident,
+                format!(
+                    "parameter `{name}` has no `{{{name}}}` in the resource's URI: a resource's parameters are its URI's placeholders; {fix}"
+                ),
+            );
+        }
+    }
+}
+
+/// `complete = method` names a method of this impl shaped like a completer:
+/// `fn(&self, value: &str) -> Vec<String>` (async or not, `ctx: Context` allowed).
+fn completer(cx: &mut Ctxt, server: &Server, path: &syn::Path) {
+    let Some(ident) = path.get_ident() else {
+        cx.error(
+            path,
+            "`complete` names a method of this impl block: `complete = suggest_cities`",
+        );
+        return;
+    };
+    let Some(sig) = server.methods.get(&ident.to_string()) else {
+        cx.error(
+            path,
+            format!(
+                "no method `{ident}` in this impl block: a completer is a method of the server, `fn {ident}(&self, value: &str) -> Vec<String>`"
+            ),
+        );
+        return;
+    };
+    let shape = format!(
+        "a completer takes the text typed so far: `fn {ident}(&self, value: &str) -> Vec<String>` (it may be async and take `ctx: Context`)"
+    );
+    if !sig.generics.params.is_empty() {
+        cx.error(&sig.generics, format!("{shape}; it cannot be generic"));
+    }
+    let mut values = 0;
+    let mut has_self = false;
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => {
+                has_self = true;
+                if r.reference.is_none() || r.mutability.is_some() {
+                    cx.error(r, format!("{shape}; it takes `&self`"));
+                }
+            }
+            syn::FnArg::Typed(typed) => {
+                if context_type(&typed.ty) {
+                    continue;
+                }
+                values += 1;
+                if values > 1 || !text_type(&typed.ty) {
+                    cx.error(&typed.ty, shape.clone());
+                }
+            }
+        }
+    }
+    if !has_self || values == 0 {
+        cx.error(&sig.ident, shape);
+    }
+}
+
+fn context_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Context"))
+}
+
+/// `&str` or `String`.
+pub fn text_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => {
+            r.mutability.is_none()
+                && matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))
+        }
+        syn::Type::Path(p) => p.path.is_ident("String"),
+        _ => false,
+    }
+}
+
 /// Parameter types the trait check would only report obscurely (lifetime errors).
-fn param_type_problem(ty: &syn::Type) -> Option<String> {
+fn param_type_problem(kind: Kind, ty: &syn::Type) -> Option<String> {
+    let (what, source) = match kind {
+        Kind::Tool => (
+            "a tool parameter",
+            "its value is parsed from the call's JSON arguments",
+        ),
+        Kind::Resource => (
+            "a URI template parameter",
+            "its value is parsed from the requested URI",
+        ),
+        Kind::Prompt => (
+            "a prompt argument",
+            "its value is parsed from the request's arguments",
+        ),
+    };
     match ty {
         syn::Type::Reference(r) => {
             let owned = match &*r.elem {
@@ -69,25 +302,26 @@ fn param_type_problem(ty: &syn::Type) -> Option<String> {
                 elem => format!("`{}`", quote::ToTokens::to_token_stream(elem)),
             };
             Some(format!(
-                "a tool parameter cannot borrow: its value is parsed from the call's JSON arguments and must own its data; use {owned}"
+                "{what} cannot borrow: {source} and must own its data; use {owned}"
             ))
         }
-        syn::Type::ImplTrait(_) => Some(
-            "a tool parameter needs a named type (its JSON Schema is derived from it), not `impl Trait`"
-                .to_owned(),
-        ),
+        syn::Type::ImplTrait(_) => Some(match kind {
+            Kind::Tool => "a tool parameter needs a named type (its JSON Schema is derived from it), not `impl Trait`".to_owned(),
+            _ => format!("{what} needs a named type (it is parsed with `FromStr`), not `impl Trait`"),
+        }),
         _ => None,
     }
 }
 
-/// MCP tool names: 1 to 128 of `A-Z a-z 0-9 _ - .`.
-fn name_problem(name: &str) -> Option<String> {
+/// MCP tool names (and, by the same rule here, prompt names): 1 to 128 of
+/// `A-Z a-z 0-9 _ - .`.
+fn name_problem(what: &str, name: &str) -> Option<String> {
     let valid_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if name.is_empty() || name.len() > 128 || !valid_chars {
         Some(format!(
-            "invalid tool name `{name}`: MCP tool names are 1 to 128 characters of letters, digits, `_`, `-` and `.`"
+            "invalid {what} name `{name}`: MCP {what} names are 1 to 128 characters of letters, digits, `_`, `-` and `.`"
         ))
     } else {
         None

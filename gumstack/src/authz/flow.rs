@@ -164,6 +164,7 @@ pub(super) async fn authorize(
         csrf_hash: tokens::hash(&csrf),
         consented: false,
         expires_at: now() + server.lifetimes.pending.as_secs() as i64,
+        reconnect_grant: None,
     };
     if let Err(e) = server.store.put_pending(&pending).await {
         tracing::error!("storing a pending authorization failed: {e:#}");
@@ -496,7 +497,7 @@ const UPSTREAM_COOKIE: &str = "gumstack_oauth_state";
 
 /// `oauth` mode after consent: on to the provider, with a single-use, expiring
 /// state bound to this pending request and to this browser (a cookie).
-async fn to_provider(server: &AuthServer, pending: &PendingRecord) -> Response {
+pub(super) async fn to_provider(server: &AuthServer, pending: &PendingRecord) -> Response {
     let Some(provider) = server.grants.provider() else {
         return pages::unavailable();
     };
@@ -687,6 +688,9 @@ pub(super) async fn callback(
         }
         Err(_) => None,
     };
+    if let Some(grant_id) = &pending.reconnect_grant {
+        return finish_reconnect(&server, grant_id, tokens, nickname).await;
+    }
     let grant_id = match server
         .grants
         .create_oauth(Some(&pending.client_id), None, tokens, nickname)
@@ -699,4 +703,50 @@ pub(super) async fn callback(
         }
     };
     complete(&server, &headers, &pending, grant_id).await
+}
+
+/// The provider leg of a reconnection succeeded: store the new tokens in the
+/// same grant, if they are for the same account.
+async fn finish_reconnect(
+    server: &AuthServer,
+    grant_id: &str,
+    tokens: crate::TokenResponse,
+    nickname: Option<String>,
+) -> Response {
+    let previous = match server.store.get_grant(grant_id).await {
+        Ok(Some(grant)) => grant.nickname,
+        Ok(None) => {
+            return pages::message(
+                StatusCode::BAD_REQUEST,
+                "This connection no longer exists",
+                "Connect again from your application.",
+            );
+        }
+        Err(e) => {
+            tracing::error!("reading a grant failed: {e:#}");
+            return pages::unavailable();
+        }
+    };
+    if let (Some(previous), Some(now_signed_in)) = (&previous, &nickname)
+        && previous != now_signed_in
+    {
+        return pages::message(
+            StatusCode::FORBIDDEN,
+            "A different account",
+            &format!(
+                "This connection belongs to {previous}, and you signed in as {now_signed_in}. Nothing was changed; use the link again and sign in as {previous}."
+            ),
+        );
+    }
+    match server.grants.reconnect(grant_id, tokens).await {
+        Ok(()) => pages::message(
+            StatusCode::OK,
+            "Reconnected",
+            "Your account is connected again. Return to your application and try again.",
+        ),
+        Err(e) => {
+            tracing::error!("storing reconnected tokens failed: {e:#}");
+            pages::unavailable()
+        }
+    }
 }

@@ -11,6 +11,7 @@ mod clients;
 mod flow;
 mod metadata;
 mod pages;
+pub(crate) mod reconnect;
 mod token;
 pub(crate) mod tokens;
 
@@ -99,6 +100,10 @@ pub(crate) fn routes(server: Arc<AuthServer>) -> Router {
         .route("/authorize", get(flow::authorize).post(flow::consent))
         .route("/authorize/credentials", post(flow::credentials))
         .route("/auth/callback", get(flow::callback))
+        .route(
+            "/auth/reconnect",
+            get(reconnect::page).post(reconnect::start),
+        )
         .route("/accounts", get(accounts::page))
         .route("/accounts/disconnect", post(accounts::disconnect))
         .route("/token", post(token::token))

@@ -232,6 +232,9 @@ async fn issue(
     scope: Option<String>,
 ) -> Response {
     match server.store.get_grant(grant_id).await {
+        Ok(Some(grant)) if grant.disconnected => {
+            return invalid_grant("the connected account must be connected again: authorize anew");
+        }
         Ok(Some(_)) => {}
         Ok(None) => return invalid_grant("the authorization was revoked"),
         Err(e) => {

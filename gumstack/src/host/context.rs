@@ -17,6 +17,8 @@ pub(crate) struct HostContext {
     /// The command that connects the local user (`<server> login`).
     pub login_hint: String,
     pub transport: Transport,
+    /// The public URL over HTTP (set once the listener is bound).
+    pub issuer: OnceLock<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,13 @@ static HOST: OnceLock<HostContext> = OnceLock::new();
 
 pub(crate) fn install(context: HostContext) {
     let _ = HOST.set(context);
+}
+
+/// Record the public URL once the HTTP listener is bound.
+pub(crate) fn set_issuer(issuer: &str) {
+    if let Some(host) = HOST.get() {
+        let _ = host.issuer.set(issuer.to_owned());
+    }
 }
 
 tokio::task_local! {
@@ -155,12 +164,59 @@ pub(crate) async fn oauth_creds() -> Result<Arc<crate::OAuthCredentials>> {
             local_access_token()
         }
         Ok(None) => Err(reconnect(host)),
-        Err(e) if e.kind() == ErrorKind::Revoked => Err(Error::not_connected(format!(
-            "{e}. {}",
-            reconnect_hint(host)
-        ))),
+        Err(e) if e.kind() == ErrorKind::Revoked => {
+            Err(reconnect_revoked(host, grants, &grant, e).await)
+        }
         Err(e) => Err(e),
     }
+}
+
+/// How long a tool call waits for the client to answer the reconnect elicitation.
+const ELICITATION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The provider refused the grant: over HTTP, make a reconnect link and offer it
+/// to the user through the client (URL-mode elicitation where supported); the
+/// tool's error carries the link either way.
+async fn reconnect_revoked(
+    host: &HostContext,
+    grants: &crate::grants::Grants,
+    grant: &str,
+    error: Error,
+) -> Error {
+    let Some(issuer) = host
+        .issuer
+        .get()
+        .filter(|_| host.transport == Transport::Http)
+    else {
+        return Error::not_connected(format!("{error}. {}", reconnect_hint(host)));
+    };
+    let url = match crate::authz::reconnect::link(grants.store().as_ref(), issuer, grant).await {
+        Ok(url) => url,
+        Err(e) => {
+            tracing::error!("making a reconnect link failed: {e:#}");
+            return Error::not_connected(format!("{error}. {}", reconnect_hint(host)));
+        }
+    };
+    let message = format!("{error}. Reconnect it here, then try again: {url}");
+    let ctx = crate::context::Context::current();
+    // Wait briefly for the client to take the link; the tool error carries it too,
+    // so a user who answers later loses nothing.
+    let asked = tokio::time::timeout(
+        ELICITATION_WAIT,
+        ctx.elicit_url(
+            format!("{error}. Open this page to reconnect your account."),
+            url.clone(),
+        ),
+    )
+    .await;
+    match asked {
+        Ok(Ok(answer)) => {
+            tracing::info!("reconnect link offered to the client ({})", answer.action())
+        }
+        Ok(Err(e)) => tracing::debug!("no URL elicitation: {e}"),
+        Err(_) => tracing::debug!("the client did not answer the URL elicitation in time"),
+    }
+    Error::not_connected(message)
 }
 
 fn reconnect_hint(host: &HostContext) -> String {

@@ -67,6 +67,7 @@ where
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{local}"));
+            super::context::set_issuer(&issuer);
             let auth = Arc::new(AuthServer {
                 store: store.clone(),
                 grants: grants.clone(),

@@ -105,6 +105,7 @@ where
         grants: state.grants.clone(),
         login_hint: format!("{} login", S::NAME),
         transport,
+        issuer: std::sync::OnceLock::new(),
     });
     let server = Arc::new(server);
     match serve.http {

@@ -66,4 +66,9 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (browser_hash, grant_id)
      );
      CREATE INDEX browser_grants_by_grant ON browser_grants (grant_id);",
+    // 4: OAuth grants the provider refused are kept, disconnected, until the
+    // user reconnects them (or authorizes anew); a pending request may be a
+    // reconnection of an existing grant instead of a new authorization.
+    "ALTER TABLE grants ADD COLUMN disconnected INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE pending ADD COLUMN reconnect_grant TEXT;",
 ];

@@ -82,6 +82,8 @@ pub struct PendingRecord {
     /// The user approved the consent page.
     pub consented: bool,
     pub expires_at: Timestamp,
+    /// Set when this request reconnects an existing (disconnected) grant.
+    pub reconnect_grant: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +109,9 @@ pub struct GrantRecord {
     pub nickname: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The provider refused its tokens: tools answer with a reconnect link and no
+    /// new access token is issued for it until it is reconnected.
+    pub disconnected: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +183,8 @@ pub trait Store: Send + Sync + 'static {
     async fn get_grant(&self, id: &str) -> Result<Option<GrantRecord>>;
     /// Delete a grant with every token issued for it.
     async fn delete_grant(&self, id: &str) -> Result<()>;
+    /// Mark a grant disconnected (and drop its access tokens) or connected again.
+    async fn set_grant_disconnected(&self, id: &str, disconnected: bool) -> Result<()>;
     /// Remember that the browser holding this (hashed) cookie connected a grant.
     async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()>;
     /// The grants a browser connected, oldest first.

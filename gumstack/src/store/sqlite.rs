@@ -141,6 +141,7 @@ fn pending(row: &SqliteRow) -> Result<PendingRecord> {
         csrf_hash: row.try_get("csrf_hash")?,
         consented: row.try_get::<i64, _>("consented")? != 0,
         expires_at: row.try_get("expires_at")?,
+        reconnect_grant: row.try_get("reconnect_grant")?,
     })
 }
 
@@ -165,6 +166,7 @@ fn grant(row: &SqliteRow) -> Result<GrantRecord> {
         nickname: row.try_get("nickname")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        disconnected: row.try_get::<i64, _>("disconnected")? != 0,
     })
 }
 
@@ -241,7 +243,7 @@ impl Store for SqliteStore {
     }
 
     async fn put_pending(&self, p: &PendingRecord) -> Result<()> {
-        sqlx::query("INSERT INTO pending (id, client_id, redirect_uri, code_challenge, state, scope, resource, csrf_hash, consented, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        sqlx::query("INSERT INTO pending (id, client_id, redirect_uri, code_challenge, state, scope, resource, csrf_hash, consented, expires_at, reconnect_grant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
             .bind(&p.id)
             .bind(&p.client_id)
             .bind(&p.redirect_uri)
@@ -252,6 +254,7 @@ impl Store for SqliteStore {
             .bind(&p.csrf_hash)
             .bind(i64::from(p.consented))
             .bind(p.expires_at)
+            .bind(&p.reconnect_grant)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -351,13 +354,14 @@ impl Store for SqliteStore {
     }
 
     async fn put_grant(&self, g: &GrantRecord) -> Result<()> {
-        sqlx::query("INSERT INTO grants (id, client_id, sealed, nickname, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, nickname = excluded.nickname, updated_at = excluded.updated_at")
+        sqlx::query("INSERT INTO grants (id, client_id, sealed, nickname, created_at, updated_at, disconnected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, nickname = excluded.nickname, updated_at = excluded.updated_at, disconnected = excluded.disconnected")
             .bind(&g.id)
             .bind(&g.client_id)
             .bind(&g.sealed)
             .bind(&g.nickname)
             .bind(g.created_at)
             .bind(g.updated_at)
+            .bind(i64::from(g.disconnected))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -382,6 +386,25 @@ impl Store for SqliteStore {
             "DELETE FROM grants WHERE id = ?1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_grant_disconnected(&self, id: &str, disconnected: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE grants SET disconnected = ?1 WHERE id = ?2")
+            .bind(i64::from(disconnected))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if disconnected {
+            // The client's next request gets 401; its refresh token then works
+            // again only if the user reconnected in between.
+            sqlx::query("DELETE FROM tokens WHERE grant_id = ?1 AND kind = 'access'")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -1,0 +1,143 @@
+//! Tools: the static tool table and one `call_tool` arm per tool.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{call, context_checks, convert_output, ctx_local, local, private, some_or_none};
+use crate::server::parse::{Output, Server, Tool};
+
+/// Each bound is checked once, on the type the user wrote (the inner `T` of an
+/// `Option<T>` parameter); the other uses go through `UserType` and stay quiet.
+pub fn checks(server: &Server) -> TokenStream {
+    let p = private();
+    let methods = server.tools.iter().map(|t| &t.method);
+    let arg_checks = methods.clone().flat_map(|m| m.params()).map(|param| {
+        let ty = param.optional.as_ref().unwrap_or(&param.ty);
+        quote_spanned!(ty.span()=> const _: () = #p::assert_tool_arg::<#ty>();)
+    });
+    let output_checks = methods.clone().filter_map(|m| match &m.output {
+        Output::Plain(ty) | Output::Result(ty) => {
+            Some(quote_spanned!(ty.span()=> const _: () = #p::assert_tool_output::<#ty>();))
+        }
+        Output::Unit => None,
+    });
+    let context_checks = methods.flat_map(context_checks);
+    quote!(#(#arg_checks)* #(#output_checks)* #(#context_checks)*)
+}
+
+/// `fn tools()`: the descriptors, built once.
+pub fn table(server: &Server) -> TokenStream {
+    let p = private();
+    let descriptors = server.tools.iter().map(descriptor);
+    quote! {
+        fn tools() -> &'static [#p::rmcp::model::Tool] {
+            static TOOLS: ::std::sync::LazyLock<::std::vec::Vec<#p::rmcp::model::Tool>> =
+                ::std::sync::LazyLock::new(|| ::std::vec![#(#descriptors),*]);
+            &TOOLS
+        }
+    }
+}
+
+/// `Tool` descriptor of one tool.
+fn descriptor(tool: &Tool) -> TokenStream {
+    let p = private();
+    let name = &tool.name;
+    let description = tool.method.description.as_deref().unwrap_or_default();
+    let title = some_or_none(tool.title.as_ref());
+    let hints = tool.hints.iter().map(|h| some_or_none(h.as_ref()));
+    let input_schema = if tool.method.params().next().is_none() {
+        quote!(#p::rmcp::handler::server::common::schema_for_empty_input())
+    } else {
+        let params = tool.method.params().map(|param| {
+            let ty = &param.ty;
+            let key = &param.name;
+            let description = some_or_none(param.description.as_ref());
+            let required = param.optional.is_none();
+            quote! {
+                let schema = (&#p::UserType::<#ty>::new())
+                    .param(schema, #key, #description, #required);
+            }
+        });
+        quote!({
+            let schema = #p::InputSchema::new();
+            #(#params)*
+            schema.finish()
+        })
+    };
+    let output_schema = match &tool.method.output {
+        Output::Unit => quote!(::core::option::Option::None),
+        Output::Plain(ty) | Output::Result(ty) => quote!({
+            #[allow(unused_imports)]
+            use #p::{NoSchema as _, StructuredSchema as _, UncheckedOutputSchema as _};
+            (&#p::OutputSchema::<#ty>::new()).output_schema()
+        }),
+    };
+    quote! {
+        #p::tool(#name, #title, #description, #input_schema, #output_schema, [#(#hints),*])
+    }
+}
+
+/// The `match` arms of `call_tool`.
+pub fn call_arms(server: &Server) -> TokenStream {
+    server.tools.iter().map(call_arm).collect()
+}
+
+/// One arm: parse each argument, call, convert.
+fn call_arm(tool: &Tool) -> TokenStream {
+    let p = private();
+    let name = &tool.name;
+    let method = &tool.method;
+    let params: Vec<_> = method.params().collect();
+    let locals: Vec<_> = params.iter().map(|p| local(p)).collect();
+    let parses = params.iter().zip(&locals).map(|(param, local)| {
+        let key = &param.name;
+        let (func, ty) = match &param.optional {
+            Some(inner) => (quote!(optional), inner),
+            None => (quote!(required), &param.ty),
+        };
+        quote!(let #local = (&#p::UserType::<#ty>::new()).#func(&mut arguments, #key);)
+    });
+    let keys = params.iter().map(|param| &param.name);
+    // `Server::call_tool` carries no request, so the context comes from the
+    // task-local that `__private::call_tool` sets around the call.
+    let ctx = ctx_local();
+    let context =
+        (method.contexts().next().is_some()).then(|| quote!(let #ctx = #p::Context::current();));
+    let call = call(method);
+    let to_result = |value: TokenStream| {
+        quote!({
+            #[allow(unused_imports)]
+            use #p::{IntoContent as _, IntoStructured as _, UncheckedOutput as _};
+            (&#p::Output::new(#value)).tool_result()
+        })
+    };
+    let result = match &method.output {
+        Output::Unit => quote!({
+            #call;
+            #p::rmcp::model::CallToolResult::success(::std::vec::Vec::new())
+        }),
+        output => convert_output(
+            output,
+            &method.sig,
+            call,
+            to_result,
+            |error, span| quote_spanned!(span=> ::gumstack::__private::tool_error(#error)),
+        ),
+    };
+    quote! {
+        #name => ::core::option::Option::Some(async {
+            let mut arguments = #p::Args::new(#name, arguments);
+            #(#parses)*
+            if let ::core::result::Result::Err(error) = arguments.finish(&[#(#keys),*]) {
+                return error;
+            }
+            // `finish` succeeded, so every parameter was parsed.
+            let (#(::core::option::Option::Some(#locals),)*) = (#(#locals,)*) else {
+                ::core::unreachable!()
+            };
+            #context
+            #result
+        }.await),
+    }
+}

@@ -1,0 +1,290 @@
+//! What a handler can do with the MCP request it serves: log to the client,
+//! report progress, ask the client's model (sampling) or its user (elicitation),
+//! notice cancellation, and tell subscribers a resource changed.
+//!
+//! A tool, resource, prompt or completer receives it by declaring a parameter of
+//! type [`Context`] (any name, any position); it is not part of the input schema.
+//!
+//! ```no_run
+//! use gumstack::prelude::*;
+//!
+//! struct Files;
+//!
+//! #[gumstack::server(auth = none)]
+//! impl Files {
+//!     /// Index every file, reporting progress.
+//!     #[tool]
+//!     async fn index(&self, ctx: Context) -> gumstack::Result<String> {
+//!         for i in 0..10 {
+//!             if ctx.is_cancelled() {
+//!                 return Err(gumstack::Error::msg("cancelled"));
+//!             }
+//!             ctx.progress(f64::from(i), 10.0).await;
+//!         }
+//!         ctx.info("indexing done").await;
+//!         Ok("indexed 10 files".into())
+//!     }
+//! }
+//! ```
+
+// rmcp marks logging and sampling deprecated (SEP-2577 replaces them in the
+// 2026-07-28 protocol); the protocol versions clients speak today (2025-06-18,
+// 2025-11-25, which the conformance suite tests) still define them.
+#![allow(deprecated)]
+
+mod elicit;
+mod sample;
+mod state;
+
+use std::sync::Arc;
+
+use rmcp::{
+    RoleServer,
+    model::{
+        LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken,
+    },
+    service::{Peer, RequestContext},
+};
+use tokio_util::sync::CancellationToken;
+
+pub use elicit::{Elicit, Elicitation};
+pub use sample::{Sampled, Sampling};
+#[doc(hidden)]
+pub use state::ServerState;
+pub(crate) use state::session_key;
+
+/// The request a handler serves, as a parameter: `ctx: Context`.
+///
+/// Cheap to clone; a clone can move into a spawned task. Logging and progress
+/// never fail the handler (a notification the client can no longer receive is
+/// dropped); sampling and elicitation return an error when the client lacks the
+/// capability or the exchange fails.
+#[derive(Clone)]
+pub struct Context {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// `None` for [`Context::detached`].
+    peer: Option<Peer<RoleServer>>,
+    ct: CancellationToken,
+    progress_token: Option<ProgressToken>,
+    /// The MCP session (HTTP `Mcp-Session-Id`, or the one stdio session); `None`
+    /// in stateless HTTP, where nothing outlives a request.
+    session: Option<String>,
+    state: Option<&'static ServerState>,
+}
+
+/// Severity of a log message sent to the client (RFC 5424 levels, as MCP uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Notice,
+    Warning,
+    Error,
+    Critical,
+    Alert,
+    Emergency,
+}
+
+impl LogLevel {
+    pub(crate) fn from_mcp(level: LoggingLevel) -> Self {
+        match level {
+            LoggingLevel::Debug => Self::Debug,
+            LoggingLevel::Info => Self::Info,
+            LoggingLevel::Notice => Self::Notice,
+            LoggingLevel::Warning => Self::Warning,
+            LoggingLevel::Error => Self::Error,
+            LoggingLevel::Critical => Self::Critical,
+            LoggingLevel::Alert => Self::Alert,
+            LoggingLevel::Emergency => Self::Emergency,
+        }
+    }
+
+    fn to_mcp(self) -> LoggingLevel {
+        match self {
+            Self::Debug => LoggingLevel::Debug,
+            Self::Info => LoggingLevel::Info,
+            Self::Notice => LoggingLevel::Notice,
+            Self::Warning => LoggingLevel::Warning,
+            Self::Error => LoggingLevel::Error,
+            Self::Critical => LoggingLevel::Critical,
+            Self::Alert => LoggingLevel::Alert,
+            Self::Emergency => LoggingLevel::Emergency,
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The context of the tool call running on this task. `Server::call_tool`
+    /// takes no request context, so `__private::call_tool` puts it here around
+    /// the call (as it does the caller's grant) and the generated arm takes it.
+    static CURRENT: Context;
+}
+
+impl Context {
+    /// The context of one MCP request (used by the generated handler).
+    #[doc(hidden)]
+    pub fn from_request(request: &RequestContext<RoleServer>, state: &'static ServerState) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                peer: Some(request.peer.clone()),
+                ct: request.ct.clone(),
+                progress_token: request.meta.get_progress_token(),
+                session: state::session_key(request),
+                state: Some(state),
+            }),
+        }
+    }
+
+    /// A context with no client behind it, for calling a handler directly (a
+    /// unit test): logging and progress do nothing, sampling and elicitation
+    /// return an error, and it is never cancelled.
+    pub fn detached() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                peer: None,
+                ct: CancellationToken::new(),
+                progress_token: None,
+                session: None,
+                state: None,
+            }),
+        }
+    }
+
+    /// Run `f` with `self` as the current tool call's context.
+    pub(crate) async fn scope<F: Future>(self, f: F) -> F::Output {
+        CURRENT.scope(self, f).await
+    }
+
+    /// The context of the tool call on this task, or a detached one when a tool
+    /// is called outside the host.
+    #[doc(hidden)]
+    pub fn current() -> Self {
+        CURRENT
+            .try_with(Clone::clone)
+            .unwrap_or_else(|_| Self::detached())
+    }
+
+    // ---- logging ----
+
+    /// Send a log message to the client (`notifications/message`), if the client
+    /// asked for messages of this level (`logging/setLevel`; `info` and above
+    /// when it did not).
+    pub async fn log(&self, level: LogLevel, message: impl Into<String>) {
+        let Some(peer) = &self.inner.peer else { return };
+        let threshold = match (self.inner.state, &self.inner.session) {
+            (Some(state), Some(session)) => state.level(session),
+            _ => state::DEFAULT_LEVEL,
+        };
+        if level < threshold {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(level.to_mcp(), message.into().into());
+        if let Err(e) = peer.notify_logging_message(param).await {
+            tracing::debug!("log message not delivered to the client: {e}");
+        }
+    }
+
+    /// [`log`](Self::log) at `debug`.
+    pub async fn debug(&self, message: impl Into<String>) {
+        self.log(LogLevel::Debug, message).await
+    }
+
+    /// [`log`](Self::log) at `info`.
+    pub async fn info(&self, message: impl Into<String>) {
+        self.log(LogLevel::Info, message).await
+    }
+
+    /// [`log`](Self::log) at `warning`.
+    pub async fn warning(&self, message: impl Into<String>) {
+        self.log(LogLevel::Warning, message).await
+    }
+
+    /// [`log`](Self::log) at `error`.
+    pub async fn error(&self, message: impl Into<String>) {
+        self.log(LogLevel::Error, message).await
+    }
+
+    // ---- progress ----
+
+    /// Report progress (`notifications/progress`): `progress` should grow with
+    /// every call; `total` is `None` when unknown. Does nothing when the request
+    /// carried no progress token (the client did not ask).
+    pub async fn progress(&self, progress: f64, total: impl Into<Option<f64>>) {
+        self.send_progress(progress, total.into(), None).await
+    }
+
+    /// [`progress`](Self::progress) with a message for the user.
+    pub async fn progress_message(
+        &self,
+        progress: f64,
+        total: impl Into<Option<f64>>,
+        message: impl Into<String>,
+    ) {
+        self.send_progress(progress, total.into(), Some(message.into()))
+            .await
+    }
+
+    async fn send_progress(&self, progress: f64, total: Option<f64>, message: Option<String>) {
+        let (Some(peer), Some(token)) = (&self.inner.peer, &self.inner.progress_token) else {
+            return;
+        };
+        let mut param = ProgressNotificationParam::new(token.clone(), progress);
+        param.total = total;
+        param.message = message;
+        if let Err(e) = peer.notify_progress(param).await {
+            tracing::debug!("progress not delivered to the client: {e}");
+        }
+    }
+
+    // ---- cancellation ----
+
+    /// Whether the client cancelled this request (`notifications/cancelled`).
+    ///
+    /// Cancellation is cooperative: gumstack does not drop a handler's future
+    /// part-way (that could, say, lose a rotated refresh token between receiving
+    /// and storing it); a long handler checks this, or races
+    /// [`cancelled`](Self::cancelled), and stops early.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.ct.is_cancelled()
+    }
+
+    /// Completes when the client cancels this request: `tokio::select!` it
+    /// against the work.
+    pub async fn cancelled(&self) {
+        self.inner.ct.cancelled().await
+    }
+
+    // ---- subscriptions ----
+
+    /// Tell every client subscribed to `uri` (`resources/subscribe`) that the
+    /// resource changed (`notifications/resources/updated`). Returns how many
+    /// sessions were notified.
+    pub async fn notify_resource_updated(&self, uri: &str) -> usize {
+        match self.inner.state {
+            Some(state) => state.notify_updated(uri).await,
+            None => 0,
+        }
+    }
+
+    fn peer(&self, what: &str) -> crate::Result<&Peer<RoleServer>> {
+        self.inner.peer.as_ref().ok_or_else(|| {
+            crate::Error::msg(format!(
+                "{what} needs an MCP client, and this handler runs outside one (a detached context)"
+            ))
+        })
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("detached", &self.inner.peer.is_none())
+            .field("session", &self.inner.session)
+            .field("progress", &self.inner.progress_token.is_some())
+            .field("cancelled", &self.is_cancelled())
+            .finish()
+    }
+}
