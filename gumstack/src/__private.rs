@@ -19,6 +19,8 @@ pub use crate::completion::{
 };
 pub use crate::context::{Context, ServerState};
 pub use crate::credentials::{CredentialValue, SecretField};
+/// For benchmarks of the `creds()` hot path (`benches/creds.rs`).
+pub use crate::grants::Grants;
 pub use crate::host::run;
 pub use crate::prompts::{IntoPrompt, PromptArgs, PromptOutput, UncheckedPrompt, prompt_error};
 pub use crate::resources::{

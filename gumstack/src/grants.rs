@@ -259,7 +259,7 @@ impl Grants {
     }
 
     /// Seal the provider's tokens into a new grant (or replace grant `id`).
-    pub(crate) async fn create_oauth(
+    pub async fn create_oauth(
         &self,
         client_id: Option<&str>,
         id: Option<&str>,
