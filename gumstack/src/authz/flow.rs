@@ -425,28 +425,28 @@ pub(super) async fn credentials(
             return pages::unavailable();
         }
     };
-    let grant_id = match server
+    let grant = server
         .grants
         .create(Some(&pending.client_id), None, &values, None)
-        .await
-    {
+        .await;
+    complete(&server, &headers, &pending, grant).await
+}
+
+/// The grant was stored: issue a single-use code and send the user back to the
+/// client. The browser is remembered as the grant's owner for the accounts page.
+async fn complete(
+    server: &AuthServer,
+    headers: &HeaderMap,
+    pending: &PendingRecord,
+    grant: crate::Result<String>,
+) -> Response {
+    let grant_id = match grant {
         Ok(id) => id,
         Err(e) => {
             tracing::error!("storing a grant failed: {e:#}");
             return pages::unavailable();
         }
     };
-    complete(&server, &headers, &pending, grant_id).await
-}
-
-/// The grant exists: issue a single-use code and send the user back to the client.
-/// The browser is remembered as the grant's owner for the accounts page.
-async fn complete(
-    server: &AuthServer,
-    headers: &HeaderMap,
-    pending: &PendingRecord,
-    grant_id: String,
-) -> Response {
     let browser = super::accounts::browser_of(headers);
     let browser_token = browser.clone().unwrap_or_else(tokens::random);
     if let Err(e) = server
@@ -691,18 +691,11 @@ pub(super) async fn callback(
     if let Some(grant_id) = &pending.reconnect_grant {
         return finish_reconnect(&server, grant_id, tokens, nickname).await;
     }
-    let grant_id = match server
+    let grant = server
         .grants
         .create_oauth(Some(&pending.client_id), None, tokens, nickname)
-        .await
-    {
-        Ok(id) => id,
-        Err(e) => {
-            tracing::error!("storing a grant failed: {e:#}");
-            return pages::unavailable();
-        }
-    };
-    complete(&server, &headers, &pending, grant_id).await
+        .await;
+    complete(&server, &headers, &pending, grant).await
 }
 
 /// The provider leg of a reconnection succeeded: store the new tokens in the

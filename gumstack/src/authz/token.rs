@@ -97,20 +97,32 @@ async fn authenticate(
     Ok(client)
 }
 
-pub(super) async fn token(
-    State(server): State<Arc<AuthServer>>,
-    headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
-) -> Response {
+type FormBody = Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>;
+
+/// The form of a token or revocation request, and its authenticated client.
+async fn client_request(
+    server: &AuthServer,
+    headers: &HeaderMap,
+    form: FormBody,
+) -> Result<(HashMap<String, String>, ClientRecord), Response> {
     let Ok(Form(form)) = form else {
-        return error(
+        return Err(error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "the body must be application/x-www-form-urlencoded",
-        );
+        ));
     };
-    let client = match authenticate(&server, &headers, &form).await {
-        Ok(c) => c,
+    let client = authenticate(server, headers, &form).await?;
+    Ok((form, client))
+}
+
+pub(super) async fn token(
+    State(server): State<Arc<AuthServer>>,
+    headers: HeaderMap,
+    form: FormBody,
+) -> Response {
+    let (form, client) = match client_request(&server, &headers, form).await {
+        Ok(request) => request,
         Err(response) => return response,
     };
     match form.get("grant_type").map(String::as_str) {
@@ -279,17 +291,10 @@ async fn issue(
 pub(super) async fn revoke(
     State(server): State<Arc<AuthServer>>,
     headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, axum::extract::rejection::FormRejection>,
+    form: FormBody,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "the body must be application/x-www-form-urlencoded",
-        );
-    };
-    let client = match authenticate(&server, &headers, &form).await {
-        Ok(c) => c,
+    let (form, client) = match client_request(&server, &headers, form).await {
+        Ok(request) => request,
         Err(response) => return response,
     };
     let Some(token) = form.get("token") else {
