@@ -1,0 +1,609 @@
+//! End-to-end benchmarks, gumstack's `weather` example against the hand-written
+//! rmcp server `plain_rmcp`, side by side in one run:
+//!
+//! 1. `get_alerts` tool-call latency (p50, p99) and throughput over streamable
+//!    HTTP (stateful and stateless) and stdio, for 1, 2, 4 and 8 concurrent clients;
+//! 2. cold start: spawn to the first successful `tools/list` over stdio;
+//! 3. resident memory per open idle HTTP session, at 1k and 10k sessions;
+//! 4. release build time of the binary after touching its source file.
+//!
+//! ```sh
+//! cargo run --release -p gumstack-bench --bin mcp_load
+//! cargo run --release -p gumstack-bench --bin mcp_load -- --calls 200 --cold 5 --sessions 1000 --no-build
+//! ```
+//!
+//! Everything runs on loopback; every loop is bounded by a call count and a time
+//! limit. Output is Markdown tables (the figures in `BENCHMARKS.md`).
+
+use std::{
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::{Duration, Instant, SystemTime},
+};
+
+use rmcp::{
+    RoleClient, ServiceExt,
+    model::CallToolRequestParams,
+    service::RunningService,
+    transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess},
+};
+use tokio::process::{Child, Command};
+
+type Client = RunningService<RoleClient, ()>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// No single measurement loop runs longer than this.
+const RUN_LIMIT: Duration = Duration::from_secs(20);
+const WARMUP_CALLS: usize = 50;
+const CONCURRENCY: [usize; 4] = [1, 2, 4, 8];
+
+struct Opts {
+    calls: usize,
+    cold: usize,
+    sessions: Vec<usize>,
+    build_runs: usize,
+}
+
+impl Opts {
+    fn parse() -> Self {
+        let mut opts = Opts {
+            calls: 2000,
+            cold: 20,
+            sessions: vec![1000, 10_000],
+            build_runs: 1,
+        };
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            let mut value = || -> usize {
+                args.next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage(&arg))
+            };
+            match arg.as_str() {
+                "--calls" => opts.calls = value(),
+                "--cold" => opts.cold = value(),
+                "--sessions" => {
+                    let n = value();
+                    opts.sessions = if n == 0 { vec![] } else { vec![n] };
+                }
+                "--build-runs" => opts.build_runs = value(),
+                "--no-build" => opts.build_runs = 0,
+                _ => usage(&arg),
+            }
+        }
+        opts
+    }
+}
+
+fn usage(arg: &str) -> ! {
+    eprintln!(
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build]"
+    );
+    std::process::exit(2);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Which {
+    Gumstack,
+    Plain,
+}
+
+impl Which {
+    fn bin(self) -> &'static str {
+        match self {
+            Which::Gumstack => "weather",
+            Which::Plain => "plain_rmcp",
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("bench/ lives in the workspace")
+        .to_owned()
+}
+
+fn bin_path(which: Which) -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    exe.parent().expect("target/<profile>").join(which.bin())
+}
+
+fn command(which: Which) -> Command {
+    let mut cmd = Command::new(bin_path(which));
+    cmd.env("WEATHER_API_KEY", "bench")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn cargo_build(package: &str, bin: &str) -> Result<Duration, BoxError> {
+    let start = Instant::now();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(workspace_root())
+        .args(["build", "--release", "--quiet", "-p", package, "--bin", bin])
+        .status()
+        .await?;
+    if !status.success() {
+        return Err(format!("cargo build -p {package} --bin {bin} failed").into());
+    }
+    Ok(start.elapsed())
+}
+
+// ---------------------------------------------------------------------------
+// Statistics
+
+struct Stats {
+    p50: Duration,
+    p99: Duration,
+    throughput: f64,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((sorted.len() as f64) * p).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn stats(mut latencies: Vec<Duration>, wall: Duration) -> Stats {
+    latencies.sort_unstable();
+    Stats {
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+        throughput: latencies.len() as f64 / wall.as_secs_f64(),
+    }
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1e6)
+}
+
+fn ratio(gumstack: f64, plain: f64) -> String {
+    if plain == 0.0 {
+        "n/a".into()
+    } else {
+        format!("{:.3}", gumstack / plain)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Servers
+
+struct HttpServer {
+    child: Child,
+    url: String,
+}
+
+async fn free_port() -> Result<u16, BoxError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    Ok(listener.local_addr()?.port())
+}
+
+async fn start_http(which: Which, stateless: bool) -> Result<HttpServer, BoxError> {
+    let port = free_port().await?;
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = command(which);
+    cmd.args(["serve", "--http", &addr]).stdout(Stdio::null());
+    if stateless {
+        cmd.arg("--stateless");
+    }
+    let child = cmd.spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(&addr).await.is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("{} did not listen on {addr}", which.bin()).into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(HttpServer {
+        child,
+        url: format!("http://{addr}/mcp"),
+    })
+}
+
+async fn connect_stdio(which: Which) -> Result<Client, BoxError> {
+    let cmd = command(which).configure(|cmd| {
+        cmd.args(["serve", "--stdio"]);
+    });
+    let (transport, _stderr) = TokioChildProcess::builder(cmd)
+        .stderr(Stdio::null())
+        .spawn()?;
+    Ok(().serve(transport).await?)
+}
+
+fn alerts_call() -> CallToolRequestParams {
+    let mut args = serde_json::Map::new();
+    args.insert("region".into(), "Brittany".into());
+    CallToolRequestParams::new("get_alerts").with_arguments(args)
+}
+
+async fn call(peer: &rmcp::Peer<RoleClient>) -> Result<Duration, BoxError> {
+    let start = Instant::now();
+    let result = peer.call_tool(alerts_call()).await?;
+    let elapsed = start.elapsed();
+    if result.is_error == Some(true) {
+        return Err(format!("tool error: {result:?}").into());
+    }
+    Ok(elapsed)
+}
+
+/// `clients` peers, each making `calls` calls back to back, all at once.
+async fn drive(peers: Vec<rmcp::Peer<RoleClient>>, calls: usize) -> Result<Stats, BoxError> {
+    // Warm up (connections, allocator, caches) before measuring.
+    for peer in &peers {
+        for _ in 0..WARMUP_CALLS {
+            call(peer).await?;
+        }
+    }
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for peer in peers {
+        tasks.spawn(async move {
+            let mut latencies = Vec::with_capacity(calls);
+            for _ in 0..calls {
+                if start.elapsed() > RUN_LIMIT {
+                    break;
+                }
+                latencies.push(call(&peer).await?);
+            }
+            Ok::<_, BoxError>(latencies)
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        all.extend(done??);
+    }
+    Ok(stats(all, start.elapsed()))
+}
+
+async fn http_load(url: &str, clients: usize, calls: usize) -> Result<Stats, BoxError> {
+    let mut sessions = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        sessions.push(
+            ().serve(StreamableHttpClientTransport::from_uri(url.to_owned()))
+                .await?,
+        );
+    }
+    let peers = sessions.iter().map(|s| s.peer().clone()).collect();
+    let stats = drive(peers, calls).await;
+    for session in sessions {
+        let _ = session.cancel().await;
+    }
+    stats
+}
+
+/// One stdio connection (stdio serves one client), `clients` callers in flight on it.
+async fn stdio_load(which: Which, clients: usize, calls: usize) -> Result<Stats, BoxError> {
+    let client = connect_stdio(which).await?;
+    let peers = (0..clients).map(|_| client.peer().clone()).collect();
+    let stats = drive(peers, calls).await;
+    let _ = client.cancel().await;
+    stats
+}
+
+struct Row {
+    transport: &'static str,
+    clients: usize,
+    gumstack: Stats,
+    plain: Stats,
+}
+
+fn print_latency_table(rows: &[Row]) {
+    println!(
+        "| transport | clients | p50 µs gumstack / plain | ratio | p99 µs gumstack / plain | ratio | calls/s gumstack / plain | ratio |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} / {} | {} | {} / {} | {} | {:.0} / {:.0} | {} |",
+            r.transport,
+            r.clients,
+            us(r.gumstack.p50),
+            us(r.plain.p50),
+            ratio(r.gumstack.p50.as_secs_f64(), r.plain.p50.as_secs_f64()),
+            us(r.gumstack.p99),
+            us(r.plain.p99),
+            ratio(r.gumstack.p99.as_secs_f64(), r.plain.p99.as_secs_f64()),
+            r.gumstack.throughput,
+            r.plain.throughput,
+            ratio(r.gumstack.throughput, r.plain.throughput),
+        );
+    }
+    println!();
+}
+
+async fn latency(opts: &Opts) -> Result<(), BoxError> {
+    let mut rows = Vec::new();
+    for (transport, stateless) in [("HTTP stateful", false), ("HTTP stateless", true)] {
+        // Both servers run side by side for the whole series.
+        let gumstack = start_http(Which::Gumstack, stateless).await?;
+        let plain = start_http(Which::Plain, stateless).await?;
+        for (i, clients) in CONCURRENCY.into_iter().enumerate() {
+            let calls = opts.calls;
+            // Alternate which server goes first, against drift.
+            let (g, p) = if i % 2 == 0 {
+                let p = http_load(&plain.url, clients, calls).await?;
+                (http_load(&gumstack.url, clients, calls).await?, p)
+            } else {
+                let g = http_load(&gumstack.url, clients, calls).await?;
+                (g, http_load(&plain.url, clients, calls).await?)
+            };
+            eprintln!("  {transport} x{clients} done");
+            rows.push(Row {
+                transport,
+                clients,
+                gumstack: g,
+                plain: p,
+            });
+        }
+        drop((gumstack.child, plain.child));
+    }
+    for (i, clients) in CONCURRENCY.into_iter().enumerate() {
+        let (g, p) = if i % 2 == 0 {
+            let p = stdio_load(Which::Plain, clients, opts.calls).await?;
+            (stdio_load(Which::Gumstack, clients, opts.calls).await?, p)
+        } else {
+            let g = stdio_load(Which::Gumstack, clients, opts.calls).await?;
+            (g, stdio_load(Which::Plain, clients, opts.calls).await?)
+        };
+        eprintln!("  stdio x{clients} done");
+        rows.push(Row {
+            transport: "stdio",
+            clients,
+            gumstack: g,
+            plain: p,
+        });
+    }
+    println!(
+        "### Tool-call latency and throughput ({} calls per client after {WARMUP_CALLS} warm-up calls)\n",
+        opts.calls
+    );
+    print_latency_table(&rows);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Cold start
+
+async fn cold_start_once(which: Which) -> Result<Duration, BoxError> {
+    let start = Instant::now();
+    let client = connect_stdio(which).await?;
+    let tools = client.list_tools(None).await?;
+    let elapsed = start.elapsed();
+    if !tools.tools.iter().any(|t| t.name == "get_alerts") {
+        return Err(format!("{} lists no get_alerts", which.bin()).into());
+    }
+    let _ = client.cancel().await;
+    Ok(elapsed)
+}
+
+async fn cold_start(opts: &Opts) -> Result<(), BoxError> {
+    if opts.cold == 0 {
+        return Ok(());
+    }
+    let (mut g, mut p) = (Vec::new(), Vec::new());
+    for _ in 0..opts.cold {
+        g.push(cold_start_once(Which::Gumstack).await?);
+        p.push(cold_start_once(Which::Plain).await?);
+    }
+    let (g, p) = (median(g), median(p));
+    println!(
+        "### Cold start (spawn to first `tools/list` over stdio, median of {})\n",
+        opts.cold
+    );
+    println!("| gumstack ms | plain ms | ratio |\n|---:|---:|---:|");
+    println!(
+        "| {:.2} | {:.2} | {} |\n",
+        g.as_secs_f64() * 1e3,
+        p.as_secs_f64() * 1e3,
+        ratio(g.as_secs_f64(), p.as_secs_f64())
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Memory per idle session
+
+fn rss_kib(pid: u32) -> Result<u64, BoxError> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| "no VmRSS in /proc/PID/status".into())
+}
+
+/// `initialize` + `notifications/initialized` with raw HTTP; the session stays open.
+async fn open_session(http: &reqwest::Client, url: &str) -> Result<(), BoxError> {
+    let init = serde_json::json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": { "name": "mcp_load", "version": "0.1.0" }
+        }
+    });
+    let response = http
+        .post(url)
+        .header("accept", "application/json, text/event-stream")
+        .json(&init)
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        return Err(format!("initialize: HTTP {}", response.status()).into());
+    }
+    let session = response
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .ok_or("initialize answered without mcp-session-id")?
+        .to_owned();
+    tokio::time::timeout(Duration::from_secs(5), response.bytes()).await??;
+    let initialized = serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let response = http
+        .post(url)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-session-id", session)
+        .header("mcp-protocol-version", "2025-11-25")
+        .json(&initialized)
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        return Err(format!("notifications/initialized: HTTP {}", response.status()).into());
+    }
+    Ok(())
+}
+
+async fn open_sessions(url: &str, n: usize) -> Result<(), BoxError> {
+    const WORKERS: usize = 16;
+    let http = reqwest::Client::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for w in 0..WORKERS {
+        let (http, url) = (http.clone(), url.to_owned());
+        let share = n / WORKERS + usize::from(w < n % WORKERS);
+        tasks.spawn(async move {
+            for _ in 0..share {
+                open_session(&http, &url).await?;
+            }
+            Ok::<_, BoxError>(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
+/// KiB per session at each step of `steps` (cumulative session counts).
+async fn memory_for(which: Which, steps: &[usize]) -> Result<(u64, Vec<f64>), BoxError> {
+    let server = start_http(which, false).await?;
+    let pid = server.child.id().ok_or("server exited")?;
+    // Settle, then one session so lazily built state is not counted per session.
+    open_sessions(&server.url, 1).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let base = rss_kib(pid)?;
+    let mut opened = 1;
+    let mut per_session = Vec::new();
+    for &target in steps {
+        open_sessions(&server.url, target - (opened - 1)).await?;
+        opened = target + 1;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let rss = rss_kib(pid)?;
+        per_session.push(rss.saturating_sub(base) as f64 / target as f64);
+    }
+    Ok((base, per_session))
+}
+
+async fn memory(opts: &Opts) -> Result<(), BoxError> {
+    if opts.sessions.is_empty() {
+        return Ok(());
+    }
+    let mut steps = opts.sessions.clone();
+    steps.sort_unstable();
+    let (g_base, g) = memory_for(Which::Gumstack, &steps).await?;
+    let (p_base, p) = memory_for(Which::Plain, &steps).await?;
+    println!("### Memory per open idle session (stateful HTTP, VmRSS growth / sessions)\n");
+    println!(
+        "Baseline RSS with one session: gumstack {g_base} KiB, plain {p_base} KiB.\n\n| sessions | gumstack KiB/session | plain KiB/session | ratio |\n|---:|---:|---:|---:|"
+    );
+    for (i, n) in steps.iter().enumerate() {
+        println!(
+            "| {n} | {:.1} | {:.1} | {} |",
+            g[i],
+            p[i],
+            ratio(g[i], p[i])
+        );
+    }
+    println!();
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Build time after touching one tool
+
+fn touch(path: &Path) -> Result<(), BoxError> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)?
+        .set_modified(SystemTime::now())?;
+    Ok(())
+}
+
+async fn build_time(opts: &Opts) -> Result<(), BoxError> {
+    if opts.build_runs == 0 {
+        return Ok(());
+    }
+    let root = workspace_root();
+    let (mut g, mut p) = (Vec::new(), Vec::new());
+    for _ in 0..opts.build_runs {
+        touch(&root.join("examples/src/bin/weather.rs"))?;
+        g.push(cargo_build("gumstack-examples", "weather").await?);
+        touch(&root.join("bench/src/bin/plain_rmcp.rs"))?;
+        p.push(cargo_build("gumstack-bench", "plain_rmcp").await?);
+    }
+    let (g, p) = (median(g), median(p));
+    println!(
+        "### Release build after touching the tool's file (`cargo build --release --bin ...`, median of {})\n",
+        opts.build_runs
+    );
+    println!("| gumstack (weather) s | plain s | ratio |\n|---:|---:|---:|");
+    println!(
+        "| {:.1} | {:.1} | {} |\n",
+        g.as_secs_f64(),
+        p.as_secs_f64(),
+        ratio(g.as_secs_f64(), p.as_secs_f64())
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("{cores} cores, {cpu}, MemTotal {mem}")
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let opts = Opts::parse();
+    eprintln!("building the servers (release)...");
+    cargo_build("gumstack-examples", "weather").await?;
+    cargo_build("gumstack-bench", "plain_rmcp").await?;
+    println!("## gumstack vs plain rmcp 3.11 ({})\n", machine());
+    println!(
+        "Ratios are gumstack / plain: above 1 means gumstack is slower (latency, memory, time) or faster (calls/s).\n"
+    );
+    eprintln!("latency and throughput...");
+    latency(&opts).await?;
+    eprintln!("cold start...");
+    cold_start(&opts).await?;
+    eprintln!("memory per session...");
+    memory(&opts).await?;
+    eprintln!("build time...");
+    build_time(&opts).await?;
+    Ok(())
+}
