@@ -320,6 +320,10 @@ impl Grants {
         if let Some(creds) = self.cached_fresh(id) {
             return Ok(Some(creds));
         }
+        // Across replicas: the store's lock. Whoever held it before us has stored
+        // fresh tokens, which the read below sees; dropping it on an early return
+        // releases it.
+        let store_lock = self.store.lock_grant(id).await?;
         let Some(record) = self.store.get_grant(id).await? else {
             return Ok(None);
         };
@@ -367,6 +371,7 @@ impl Grants {
             )
             .await?;
         }
+        store_lock.release().await?;
         let creds = Arc::new(stored.credentials(record.nickname.clone()));
         let cached: Arc<dyn Any + Send + Sync> = Arc::new(CachedTokens {
             creds: creds.clone(),

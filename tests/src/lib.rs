@@ -3,8 +3,10 @@
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
 
+pub mod balancer;
 pub mod browser;
 pub mod oauth;
+pub mod postgres;
 
 use rmcp::{
     RoleClient, ServiceExt,

@@ -44,6 +44,14 @@ fn challenge(server: &AuthServer, error: Option<(&str, &str)>) -> Response {
     response
 }
 
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Json(json!({"error": "forbidden", "error_description": "this MCP session belongs to another authorization"})),
+    )
+        .into_response()
+}
+
 pub(crate) async fn require_bearer(
     State(server): State<Arc<AuthServer>>,
     mut request: Request,
@@ -101,26 +109,17 @@ pub(crate) async fn require_bearer(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     if let Some(session) = &session {
-        let owner = server
-            .sessions
-            .lock()
-            .expect("sessions lock")
-            .get(session)
-            .cloned();
-        if owner.is_some_and(|owner| owner != identity.grant_id) {
+        let owner = match server.sessions.owner(session).await {
+            Ok(owner) => owner,
+            Err(e) => {
+                tracing::error!("checking an MCP session failed: {e:#}");
+                return (StatusCode::SERVICE_UNAVAILABLE, "session check unavailable")
+                    .into_response();
+            }
+        };
+        if owner.is_some_and(|owner| *owner != *identity.grant_id) {
             tracing::warn!("a request on an MCP session used another grant's token; refused");
-            return (
-                StatusCode::FORBIDDEN,
-                Json(json!({"error": "forbidden", "error_description": "this MCP session belongs to another authorization"})),
-            )
-                .into_response();
-        }
-        if request.method() == axum::http::Method::DELETE {
-            server
-                .sessions
-                .lock()
-                .expect("sessions lock")
-                .remove(session);
+            return forbidden();
         }
     }
     request.extensions_mut().insert(identity.clone());
@@ -131,11 +130,17 @@ pub(crate) async fn require_bearer(
             .get(SESSION_HEADER)
             .and_then(|v| v.to_str().ok())
     {
-        server
-            .sessions
-            .lock()
-            .expect("sessions lock")
-            .insert(opened.to_owned(), identity.grant_id);
+        // Bound before the client learns the session id, so no request on it
+        // can come first, on this replica or another.
+        match server.sessions.bind(opened, &identity.grant_id).await {
+            Ok(true) => {}
+            Ok(false) => return forbidden(),
+            Err(e) => {
+                tracing::error!("recording an MCP session failed: {e:#}");
+                return (StatusCode::SERVICE_UNAVAILABLE, "session store unavailable")
+                    .into_response();
+            }
+        }
     }
     response
 }

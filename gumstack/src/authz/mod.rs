@@ -15,7 +15,7 @@ pub(crate) mod reconnect;
 mod token;
 pub(crate) mod tokens;
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -64,7 +64,7 @@ pub(crate) struct AuthServer {
     pub test_mode: bool,
     pub http: reqwest::Client,
     /// MCP session id -> the grant that opened it.
-    pub sessions: std::sync::Mutex<HashMap<String, String>>,
+    pub sessions: Arc<crate::host::Sessions>,
 }
 
 impl AuthServer {

@@ -15,6 +15,7 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_ALLOWED_ORIGINS",
     "GUMSTACK_STATELESS",
     "GUMSTACK_DATA_DIR",
+    "GUMSTACK_DATABASE_URL",
     "GUMSTACK_SECRET_KEY",
     "GUMSTACK_PREVIOUS_SECRET_KEYS",
     "GUMSTACK_ACCESS_TOKEN_TTL",
@@ -62,6 +63,16 @@ pub(crate) struct DataOpts {
     /// `$XDG_DATA_HOME/gumstack/<server>` or `~/.local/share/gumstack/<server>`.
     #[arg(long, value_name = "DIR", env = "GUMSTACK_DATA_DIR")]
     pub data_dir: Option<std::path::PathBuf>,
+    /// A PostgreSQL database shared by several replicas (`postgres://...`)
+    /// instead of the SQLite file in the data directory; needs
+    /// GUMSTACK_SECRET_KEY, the same on every replica.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "GUMSTACK_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
 }
 
 impl DataOpts {

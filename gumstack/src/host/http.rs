@@ -1,6 +1,6 @@
 //! Streamable HTTP at `/mcp`, behind the authorization server in `cred` mode.
 
-use std::{collections::HashMap, net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc};
 
 use axum::serve::ListenerExt;
 use rmcp::transport::streamable_http_server::{
@@ -55,14 +55,25 @@ where
             .with_legacy_session_mode(false)
             .with_json_response(true);
     }
+    // Sessions live in the store when there is one: any replica sharing it (or
+    // this one after a restart) resumes a session it has not seen.
+    let sessions = state
+        .store
+        .as_ref()
+        .map(|store| Arc::new(super::Sessions::new(store.clone())));
+    if let Some(sessions) = &sessions
+        && !settings.stateless
+    {
+        config.session_store = Some(sessions.clone());
+    }
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
 
-    let router = match (&state.grants, &state.store) {
-        (Some(grants), Some(store)) => {
+    let router = match (&state.grants, &state.store, sessions) {
+        (Some(grants), Some(store), Some(sessions)) => {
             let issuer = settings
                 .public_url
                 .clone()
@@ -82,7 +93,7 @@ where
                 http: authz::client_builder()
                     .build()
                     .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
-                sessions: std::sync::Mutex::new(HashMap::new()),
+                sessions,
             });
             if settings.test_mode {
                 tracing::warn!("test mode: client metadata documents are fetched from any address");

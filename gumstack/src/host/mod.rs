@@ -6,6 +6,7 @@ mod config;
 pub(crate) mod context;
 mod http;
 mod login;
+mod sessions;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -20,6 +21,7 @@ use crate::{
 };
 use cli::{Cli, Command, DataOpts, Serve};
 use context::{HostContext, Transport};
+pub(crate) use sessions::Sessions;
 
 /// Parse the command line and run it: what the generated `run()` calls.
 pub async fn run<S>(server: S) -> Result<()>
@@ -47,11 +49,12 @@ pub(crate) struct State {
     pub grants: Option<Arc<Grants>>,
 }
 
-/// Open the data directory of a `cred`/`oauth` server: the store (checked to
-/// belong to this auth type), the sealing key, the grants.
+/// Open the state of a server: the store (checked to belong to this auth type),
+/// the sealing key, the grants. A `none` server has no state, unless it shares a
+/// database with other replicas (for its MCP sessions).
 async fn open_state<S: Server>(data: &DataOpts, dev_tokens_allowed: bool) -> Result<State> {
     let kind = <S::Auth as AuthMode>::KIND;
-    if kind == "none" {
+    if kind == "none" && data.database_url.is_none() {
         return Ok(State {
             data_dir: PathBuf::new(),
             store: None,
@@ -59,16 +62,45 @@ async fn open_state<S: Server>(data: &DataOpts, dev_tokens_allowed: bool) -> Res
         });
     }
     let data_dir = data.data_dir(S::NAME)?;
-    let store: Arc<dyn Store> = Arc::new(store::open(&data_dir).await?);
+    let (store, place): (Arc<dyn Store>, String) = match &data.database_url {
+        Some(url) => {
+            // Every replica must open what the others sealed: a key file
+            // generated per machine would not do.
+            if kind != "none" && std::env::var_os("GUMSTACK_SECRET_KEY").is_none() {
+                return Err(Error::config(
+                    "GUMSTACK_DATABASE_URL is set but GUMSTACK_SECRET_KEY is not: replicas sharing a database need the same sealing key (32 random bytes, base64), e.g. from `openssl rand -base64 32`",
+                ));
+            }
+            (
+                Arc::new(store::connect(url).await?),
+                "the database of GUMSTACK_DATABASE_URL".into(),
+            )
+        }
+        None => (
+            Arc::new(store::open(&data_dir).await?),
+            format!("the data store in {}", data_dir.display()),
+        ),
+    };
     match store.auth_type().await? {
         None => store.set_auth_type(kind).await?,
         Some(stored) if stored == kind => {}
         Some(stored) => {
             return Err(Error::config(format!(
-                "the data store in {} belongs to a server with `auth = {stored}`, and this server has `auth = {kind}`: the auth type of a server cannot change. Nothing was deleted; use another GUMSTACK_DATA_DIR for this server",
-                data_dir.display()
+                "{place} belongs to a server with `auth = {stored}`, and this server has `auth = {kind}`: the auth type of a server cannot change. Nothing was deleted; use another {} for this server",
+                if data.database_url.is_some() {
+                    "database"
+                } else {
+                    "GUMSTACK_DATA_DIR"
+                }
             )));
         }
+    }
+    if kind == "none" {
+        return Ok(State {
+            data_dir,
+            store: Some(store),
+            grants: None,
+        });
     }
     let sealer = Sealer::load(&data_dir)?;
     let grants = match <S::Auth as AuthMode>::__grants(store.clone(), sealer) {

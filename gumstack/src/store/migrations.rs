@@ -71,4 +71,14 @@ pub const MIGRATIONS: &[&str] = &[
     // reconnection of an existing grant instead of a new authorization.
     "ALTER TABLE grants ADD COLUMN disconnected INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE pending ADD COLUMN reconnect_grant TEXT;",
+    // 5: MCP sessions, so any replica can resume one (rmcp replays `initialize`
+    // from `state`) and check that it belongs to the caller (`grant_id`).
+    "CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        state TEXT,
+        grant_id TEXT,
+        created_at BIGINT NOT NULL
+     );
+     CREATE INDEX sessions_by_grant ON sessions (grant_id);
+     CREATE INDEX sessions_by_age ON sessions (created_at);",
 ];

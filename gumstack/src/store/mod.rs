@@ -8,16 +8,20 @@
 //! `UPDATE ... WHERE used = 0`, which holds across processes.
 
 mod migrations;
-mod sqlite;
+mod sql;
 
-use std::path::Path;
+use std::{path::Path, time::Duration};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-pub use sqlite::SqliteStore;
+pub use sql::{Backend, SqlStore};
 
 use crate::Result;
+
+/// How long an MCP session is remembered for a replica that has not seen it
+/// (clients open a new one after a 404).
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
@@ -197,11 +201,72 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
     async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()>;
 
-    /// Drop expired pending requests, codes and tokens.
+    /// Take the lock under which one grant's upstream tokens are refreshed,
+    /// across every process sharing this store; held until [`GrantLock::release`]
+    /// (or the lock is dropped, or the process dies).
+    async fn lock_grant(&self, grant_id: &str) -> Result<GrantLock>;
+
+    /// Remember an MCP session's state (its `initialize` parameters, JSON) so any
+    /// replica can resume it.
+    async fn put_session(&self, id: &str, state: &str) -> Result<()>;
+    async fn get_session(&self, id: &str) -> Result<Option<String>>;
+    /// Bind a session to the grant that opened it; returns the grant it is bound
+    /// to, which is the first one ever bound.
+    async fn bind_session(&self, id: &str, grant_id: &str) -> Result<String>;
+    async fn session_grant(&self, id: &str) -> Result<Option<String>>;
+    async fn delete_session(&self, id: &str) -> Result<()>;
+
+    /// Drop expired pending requests, codes, tokens and sessions.
     async fn purge_expired(&self, now: Timestamp) -> Result<()>;
 }
 
+/// What a lock needs to be let go of.
+#[async_trait]
+pub trait Lock: Send {
+    async fn release(&mut self) -> Result<()>;
+}
+
+/// A held [`Store::lock_grant`] lock.
+#[must_use = "the lock is released when this is released or dropped"]
+pub struct GrantLock(Option<Box<dyn Lock>>);
+
+impl GrantLock {
+    pub fn new(lock: impl Lock + 'static) -> Self {
+        Self(Some(Box::new(lock)))
+    }
+
+    /// A lock that holds nothing (a backend served by one process).
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    pub async fn release(mut self) -> Result<()> {
+        match self.0.as_mut() {
+            Some(lock) => lock.release().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for GrantLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GrantLock")
+    }
+}
+
 /// Open the store of this host: SQLite in `data_dir` (created 0700).
-pub async fn open(data_dir: &Path) -> Result<SqliteStore> {
-    SqliteStore::open(data_dir).await
+pub async fn open(data_dir: &Path) -> Result<SqlStore> {
+    sqlx::any::install_default_drivers();
+    SqlStore::open_sqlite(data_dir).await
+}
+
+/// Connect to a shared PostgreSQL store (`postgres://...`), migrating it.
+pub async fn connect(database_url: &str) -> Result<SqlStore> {
+    if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        return Err(crate::Error::config(
+            "GUMSTACK_DATABASE_URL must be a postgres:// URL (SQLite needs no URL: it lives in GUMSTACK_DATA_DIR)",
+        ));
+    }
+    sqlx::any::install_default_drivers();
+    SqlStore::connect_postgres(database_url).await
 }

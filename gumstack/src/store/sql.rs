@@ -1,0 +1,713 @@
+//! The one implementation of [`Store`], on two engines through sqlx's `Any`
+//! driver: SQLite (one file in the data directory, no set-up: the default) and
+//! PostgreSQL (`GUMSTACK_DATABASE_URL`, shared by several replicas). Every query
+//! is plain SQL both accept (`$N` parameters, `RETURNING`, `ON CONFLICT`); the
+//! only engine-specific parts are how a migration and a refresh take their lock.
+
+use std::{
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use async_trait::async_trait;
+use sqlx::{
+    AnyPool, Row,
+    any::{AnyPoolOptions, AnyRow},
+};
+
+use super::{
+    ClientRecord, CodeRecord, Consumed, GrantLock, GrantRecord, Lock, PendingRecord,
+    SESSION_LIFETIME, Store, Timestamp, TokenKind, TokenRecord, migrations::MIGRATIONS,
+};
+use crate::{Error, Result};
+
+const FILE: &str = "gumstack.db";
+
+/// Which engine a [`SqlStore`] runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How long another replica's revocation of an access token can go unseen here
+/// (RFC 7009 allows a short propagation delay); this process's own revocations
+/// take effect at once.
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5);
+const TOKEN_CACHE_CAPACITY: usize = 100_000;
+
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+    /// Access tokens checked lately, so the bearer check of each request needs
+    /// no query.
+    access_tokens: Arc<quick_cache::sync::Cache<String, (TokenRecord, Instant)>>,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Open (creating if needed) `<data_dir>/gumstack.db` and migrate it.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<Self> {
+        create_private_dir(data_dir)?;
+        let path = std::path::absolute(data_dir.join(FILE))?;
+        // sqlx percent-decodes the path of the URL: encode it the same way.
+        let file = url::Url::from_file_path(&path).map_err(|()| {
+            Error::config(format!("unusable data directory {}", data_dir.display()))
+        })?;
+        let url = format!("sqlite://{}?mode=rwc", file.path());
+        let options = AnyPoolOptions::new()
+            .max_connections(4)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL + NORMAL: a committed write survives a process crash.
+                    sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000",
+                    )
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                })
+            });
+        // Another process (a second `serve`, a `login`) may be creating the same
+        // file: SQLite then answers "locked" to the WAL switch, so retry briefly.
+        let mut attempt = 0;
+        let pool = loop {
+            match options.clone().connect(&url).await {
+                Ok(pool) => break pool,
+                Err(e) if attempt < 50 && is_busy(&e) => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    return Err(Error::config(format!(
+                        "cannot open the store {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        };
+        let store = Self::new(pool, Backend::Sqlite);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connect to the PostgreSQL database at `url` and migrate it.
+    pub async fn connect_postgres(url: &str) -> Result<Self> {
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|e| {
+                Error::config(format!(
+                    "cannot connect to the database of GUMSTACK_DATABASE_URL ({}): {e}",
+                    redact_url(url)
+                ))
+            })?;
+        let store = Self::new(pool, Backend::Postgres);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    fn new(pool: AnyPool, backend: Backend) -> Self {
+        Self {
+            pool,
+            backend,
+            access_tokens: Arc::new(quick_cache::sync::Cache::new(TOKEN_CACHE_CAPACITY)),
+        }
+    }
+
+    /// Forget the cached access tokens of a grant (revoked, disconnected, deleted).
+    fn evict_grant(&self, grant_id: &str) {
+        self.access_tokens
+            .retain(|_, (token, _)| token.grant_id != grant_id);
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        // Two processes starting together apply each migration once: the first
+        // takes the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory
+        // lock held until commit), the second then sees the new version.
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended('gumstack-migrate', 0))) AS l")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx
+            }
+        };
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let version: usize = sqlx::query("SELECT value FROM meta WHERE key = 'schema_version'")
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get::<String, _>("value"))
+            .transpose()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if version > MIGRATIONS.len() {
+            return Err(Error::config(format!(
+                "the store's schema is version {version}, newer than this server knows ({}): run a newer server",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind((i + 1).to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The URL without its password, for error messages and logs.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "an unparsable URL".into(),
+    }
+}
+
+fn is_busy(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.message().contains("locked") || e.message().contains("busy"))
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| {
+        Error::config(format!(
+            "cannot create the data directory {}: {e}",
+            dir.display()
+        ))
+    })
+}
+
+/// A flag column (`INTEGER` 0/1): `i64` in SQLite, `int4` in PostgreSQL.
+fn flag(row: &AnyRow, column: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+fn client(row: &AnyRow) -> Result<ClientRecord> {
+    let metadata: String = row.try_get("metadata")?;
+    Ok(ClientRecord {
+        client_id: row.try_get("client_id")?,
+        secret_hash: row.try_get("secret_hash")?,
+        metadata: serde_json::from_str(&metadata)?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn pending(row: &AnyRow) -> Result<PendingRecord> {
+    Ok(PendingRecord {
+        id: row.try_get("id")?,
+        client_id: row.try_get("client_id")?,
+        redirect_uri: row.try_get("redirect_uri")?,
+        code_challenge: row.try_get("code_challenge")?,
+        state: row.try_get("state")?,
+        scope: row.try_get("scope")?,
+        resource: row.try_get("resource")?,
+        csrf_hash: row.try_get("csrf_hash")?,
+        consented: flag(row, "consented")?,
+        expires_at: row.try_get("expires_at")?,
+        reconnect_grant: row.try_get("reconnect_grant")?,
+    })
+}
+
+fn code(row: &AnyRow) -> Result<CodeRecord> {
+    Ok(CodeRecord {
+        code_hash: row.try_get("code_hash")?,
+        grant_id: row.try_get("grant_id")?,
+        client_id: row.try_get("client_id")?,
+        redirect_uri: row.try_get("redirect_uri")?,
+        code_challenge: row.try_get("code_challenge")?,
+        resource: row.try_get("resource")?,
+        scope: row.try_get("scope")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+fn grant(row: &AnyRow) -> Result<GrantRecord> {
+    Ok(GrantRecord {
+        id: row.try_get("id")?,
+        client_id: row.try_get("client_id")?,
+        sealed: row.try_get("sealed")?,
+        nickname: row.try_get("nickname")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        disconnected: flag(row, "disconnected")?,
+    })
+}
+
+fn token(row: &AnyRow) -> Result<TokenRecord> {
+    let kind: String = row.try_get("kind")?;
+    Ok(TokenRecord {
+        token_hash: row.try_get("token_hash")?,
+        kind: if kind == "refresh" {
+            TokenKind::Refresh
+        } else {
+            TokenKind::Access
+        },
+        grant_id: row.try_get("grant_id")?,
+        client_id: row.try_get("client_id")?,
+        resource: row.try_get("resource")?,
+        scope: row.try_get("scope")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn auth_type(&self) -> Result<Option<String>> {
+        self.get_meta("auth_type").await
+    }
+
+    async fn set_auth_type(&self, auth_type: &str) -> Result<()> {
+        // Only ever set once: an existing value is never overwritten.
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('auth_type', $1) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(auth_type)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_meta(&self, key: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("value")).transpose()?)
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn put_client(&self, c: &ClientRecord) -> Result<()> {
+        sqlx::query("INSERT INTO clients (client_id, secret_hash, metadata, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash, metadata = excluded.metadata")
+            .bind(&c.client_id)
+            .bind(&c.secret_hash)
+            .bind(serde_json::to_string(&c.metadata)?)
+            .bind(c.created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_client(&self, client_id: &str) -> Result<Option<ClientRecord>> {
+        sqlx::query("SELECT * FROM clients WHERE client_id = $1")
+            .bind(client_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(client)
+            .transpose()
+    }
+
+    async fn put_pending(&self, p: &PendingRecord) -> Result<()> {
+        sqlx::query("INSERT INTO pending (id, client_id, redirect_uri, code_challenge, state, scope, resource, csrf_hash, consented, expires_at, reconnect_grant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(&p.id)
+            .bind(&p.client_id)
+            .bind(&p.redirect_uri)
+            .bind(&p.code_challenge)
+            .bind(&p.state)
+            .bind(&p.scope)
+            .bind(&p.resource)
+            .bind(&p.csrf_hash)
+            .bind(i64::from(p.consented))
+            .bind(p.expires_at)
+            .bind(&p.reconnect_grant)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_pending(&self, id: &str) -> Result<Option<PendingRecord>> {
+        sqlx::query("SELECT * FROM pending WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(pending)
+            .transpose()
+    }
+
+    async fn set_pending_consented(&self, id: &str) -> Result<()> {
+        sqlx::query("UPDATE pending SET consented = 1 WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>> {
+        sqlx::query("DELETE FROM pending WHERE id = $1 RETURNING *")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(pending)
+            .transpose()
+    }
+
+    async fn set_pending_upstream(&self, id: &str, state_hash: &str, verifier: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE pending SET upstream_state_hash = $1, upstream_verifier = $2 WHERE id = $3",
+        )
+        .bind(state_hash)
+        .bind(verifier)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_pending_by_upstream_state(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<(PendingRecord, String)>> {
+        let row = sqlx::query("DELETE FROM pending WHERE upstream_state_hash = $1 RETURNING *")
+            .bind(state_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => {
+                let verifier: Option<String> = row.try_get("upstream_verifier")?;
+                Ok(Some((pending(&row)?, verifier.unwrap_or_default())))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn put_code(&self, c: &CodeRecord) -> Result<()> {
+        sqlx::query("INSERT INTO codes (code_hash, grant_id, client_id, redirect_uri, code_challenge, resource, scope, used, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8)")
+            .bind(&c.code_hash)
+            .bind(&c.grant_id)
+            .bind(&c.client_id)
+            .bind(&c.redirect_uri)
+            .bind(&c.code_challenge)
+            .bind(&c.resource)
+            .bind(&c.scope)
+            .bind(c.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn consume_code(&self, code_hash: &str) -> Result<Consumed<CodeRecord>> {
+        let fresh =
+            sqlx::query("UPDATE codes SET used = 1 WHERE code_hash = $1 AND used = 0 RETURNING *")
+                .bind(code_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(row) = fresh {
+            return Ok(Consumed::Fresh(code(&row)?));
+        }
+        let used = sqlx::query("SELECT grant_id FROM codes WHERE code_hash = $1")
+            .bind(code_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match used {
+            Some(row) => Consumed::Reused {
+                grant_id: row.try_get("grant_id")?,
+            },
+            None => Consumed::Unknown,
+        })
+    }
+
+    async fn put_grant(&self, g: &GrantRecord) -> Result<()> {
+        sqlx::query("INSERT INTO grants (id, client_id, sealed, nickname, created_at, updated_at, disconnected) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, nickname = excluded.nickname, updated_at = excluded.updated_at, disconnected = excluded.disconnected")
+            .bind(&g.id)
+            .bind(&g.client_id)
+            .bind(&g.sealed)
+            .bind(&g.nickname)
+            .bind(g.created_at)
+            .bind(g.updated_at)
+            .bind(i64::from(g.disconnected))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_grant(&self, id: &str) -> Result<Option<GrantRecord>> {
+        sqlx::query("SELECT * FROM grants WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(grant)
+            .transpose()
+    }
+
+    async fn delete_grant(&self, id: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for sql in [
+            "DELETE FROM tokens WHERE grant_id = $1",
+            "DELETE FROM codes WHERE grant_id = $1",
+            "DELETE FROM browser_grants WHERE grant_id = $1",
+            "DELETE FROM sessions WHERE grant_id = $1",
+            "DELETE FROM grants WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        self.evict_grant(id);
+        Ok(())
+    }
+
+    async fn set_grant_disconnected(&self, id: &str, disconnected: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE grants SET disconnected = $1 WHERE id = $2")
+            .bind(i64::from(disconnected))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if disconnected {
+            // The client's next request gets 401; its refresh token then works
+            // again only if the user reconnected in between.
+            sqlx::query("DELETE FROM tokens WHERE grant_id = $1 AND kind = 'access'")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        if disconnected {
+            self.evict_grant(id);
+        }
+        Ok(())
+    }
+
+    async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()> {
+        sqlx::query("INSERT INTO browser_grants (browser_hash, grant_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(browser_hash)
+            .bind(grant_id)
+            .bind(super::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn grants_of_browser(&self, browser_hash: &str) -> Result<Vec<GrantRecord>> {
+        sqlx::query("SELECT g.* FROM grants g JOIN browser_grants b ON b.grant_id = g.id WHERE b.browser_hash = $1 ORDER BY g.created_at, g.id")
+            .bind(browser_hash)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(grant)
+            .collect()
+    }
+
+    async fn put_token(&self, t: &TokenRecord) -> Result<()> {
+        sqlx::query("INSERT INTO tokens (token_hash, kind, grant_id, client_id, resource, scope, used, expires_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)")
+            .bind(&t.token_hash)
+            .bind(t.kind.as_str())
+            .bind(&t.grant_id)
+            .bind(&t.client_id)
+            .bind(&t.resource)
+            .bind(&t.scope)
+            .bind(t.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>> {
+        if kind == TokenKind::Access
+            && let Some((token, at)) = self.access_tokens.get(token_hash)
+            && at.elapsed() < TOKEN_CACHE_TTL
+        {
+            return Ok(Some(token));
+        }
+        let found =
+            sqlx::query("SELECT * FROM tokens WHERE token_hash = $1 AND kind = $2 AND used = 0")
+                .bind(token_hash)
+                .bind(kind.as_str())
+                .fetch_optional(&self.pool)
+                .await?
+                .as_ref()
+                .map(token)
+                .transpose()?;
+        if let Some(found) = &found
+            && kind == TokenKind::Access
+        {
+            self.access_tokens
+                .insert(token_hash.to_owned(), (found.clone(), Instant::now()));
+        }
+        Ok(found)
+    }
+
+    async fn consume_refresh_token(&self, token_hash: &str) -> Result<Consumed<TokenRecord>> {
+        let fresh = sqlx::query("UPDATE tokens SET used = 1 WHERE token_hash = $1 AND kind = 'refresh' AND used = 0 RETURNING *")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = fresh {
+            return Ok(Consumed::Fresh(token(&row)?));
+        }
+        let used =
+            sqlx::query("SELECT grant_id FROM tokens WHERE token_hash = $1 AND kind = 'refresh'")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match used {
+            Some(row) => Consumed::Reused {
+                grant_id: row.try_get("grant_id")?,
+            },
+            None => Consumed::Unknown,
+        })
+    }
+
+    async fn delete_token(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        self.access_tokens.remove(token_hash);
+        Ok(())
+    }
+
+    async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM tokens WHERE grant_id = $1")
+            .bind(grant_id)
+            .execute(&self.pool)
+            .await?;
+        self.evict_grant(grant_id);
+        Ok(())
+    }
+
+    async fn lock_grant(&self, grant_id: &str) -> Result<GrantLock> {
+        match self.backend {
+            // One process serves a SQLite file: the caller's in-process lock is
+            // the whole story (holding SQLite's write lock during a network call
+            // would stall every other write).
+            Backend::Sqlite => Ok(GrantLock::none()),
+            // A transaction-scoped advisory lock: released at commit, and by the
+            // server itself when a replica dies holding it.
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l")
+                    .bind(format!("gumstack-refresh:{grant_id}"))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Ok(GrantLock::new(PgLock(Some(tx))))
+            }
+        }
+    }
+
+    async fn put_session(&self, id: &str, state: &str) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (id, state, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET state = excluded.state")
+            .bind(id)
+            .bind(state)
+            .bind(super::now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_session(&self, id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT state FROM sessions WHERE id = $1 AND state IS NOT NULL")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("state")).transpose()?)
+    }
+
+    async fn bind_session(&self, id: &str, grant_id: &str) -> Result<String> {
+        // The first binding wins and is never changed.
+        let row = sqlx::query("INSERT INTO sessions (id, grant_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET grant_id = COALESCE(sessions.grant_id, excluded.grant_id) RETURNING grant_id")
+            .bind(id)
+            .bind(grant_id)
+            .bind(super::now())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("grant_id")?)
+    }
+
+    async fn session_grant(&self, id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT grant_id FROM sessions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<Option<String>, _>("grant_id"))
+            .transpose()?
+            .flatten())
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn purge_expired(&self, now: Timestamp) -> Result<()> {
+        // Used refresh tokens are kept until they expire: a replay must still be
+        // recognised (and revoke the grant) rather than look unknown.
+        for sql in [
+            "DELETE FROM pending WHERE expires_at < $1",
+            "DELETE FROM codes WHERE expires_at < $1",
+            "DELETE FROM tokens WHERE expires_at < $1",
+        ] {
+            sqlx::query(sql).bind(now).execute(&self.pool).await?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE created_at < $1")
+            .bind(now - SESSION_LIFETIME.as_secs() as Timestamp)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The refresh lock of one grant in PostgreSQL: the transaction holding it.
+struct PgLock(Option<sqlx::Transaction<'static, sqlx::Any>>);
+
+#[async_trait]
+impl Lock for PgLock {
+    async fn release(&mut self) -> Result<()> {
+        if let Some(tx) = self.0.take() {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}

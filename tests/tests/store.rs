@@ -1,0 +1,1065 @@
+//! The contract of `gumstack::store::Store`, on both backends: every test body is
+//! written once and runs as `sqlite::<name>` (a store in a temp directory) and
+//! `postgres::<name>` (a fresh database on a real server, see
+//! `gumstack_tests::postgres`). "Another process" or "another replica" is a
+//! second store opened on the same directory or URL.
+
+use std::{collections::HashSet, sync::Arc};
+
+use gumstack::store::{
+    self, ClientMetadata, ClientRecord, CodeRecord, Consumed, GrantRecord, PendingRecord, Store,
+    TokenKind, TokenRecord,
+};
+use tempfile::TempDir;
+
+/// Where a store's data lives; [`Place::open`] may be called again on it.
+enum Place {
+    Sqlite(TempDir),
+    Postgres(String),
+}
+
+impl Place {
+    async fn sqlite() -> Self {
+        Self::Sqlite(tempfile::tempdir().expect("temp dir"))
+    }
+
+    async fn postgres() -> Self {
+        Self::Postgres(gumstack_tests::postgres::fresh_database().await)
+    }
+
+    /// A store on this place, as a (new) process would open it.
+    async fn open(&self) -> Arc<dyn Store> {
+        match self {
+            Place::Sqlite(dir) => Arc::new(store::open(dir.path()).await.expect("open SQLite")),
+            Place::Postgres(url) => {
+                Arc::new(store::connect(url).await.expect("connect PostgreSQL"))
+            }
+        }
+    }
+}
+
+/// Instantiate each contract test for both backends.
+macro_rules! contract {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    super::$test(super::Place::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    super::$test(super::Place::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    auth_type_is_set_once,
+    meta_round_trips,
+    clients_round_trip_and_upsert,
+    pending_requests_complete_once,
+    upstream_state_takes_pending_once,
+    codes_are_single_use,
+    concurrent_code_use_has_one_winner,
+    grants_round_trip_and_upsert,
+    deleting_a_grant_deletes_what_hangs_on_it,
+    disconnecting_drops_access_tokens_only,
+    browser_links_list_grants_oldest_first,
+    tokens_are_found_by_kind,
+    refresh_tokens_are_single_use,
+    concurrent_refresh_has_one_winner,
+    tokens_are_deleted,
+    purge_drops_only_expired,
+    reopening_keeps_data_and_schema,
+    concurrent_first_opens_migrate_once,
+    stores_on_one_place_share_state,
+    sessions_keep_their_state_and_first_binding,
+);
+
+const HOUR: i64 = 3600;
+
+fn later() -> i64 {
+    store::now() + HOUR
+}
+
+fn client(id: &str) -> ClientRecord {
+    ClientRecord {
+        client_id: id.into(),
+        secret_hash: None,
+        metadata: ClientMetadata {
+            redirect_uris: vec!["http://127.0.0.1:33418/callback".into()],
+            client_name: Some("Test client".into()),
+            client_uri: None,
+            token_endpoint_auth_method: "none".into(),
+            grant_types: vec!["authorization_code".into(), "refresh_token".into()],
+            response_types: vec!["code".into()],
+            scope: None,
+        },
+        created_at: 1_700_000_000,
+    }
+}
+
+fn pending(id: &str, expires_at: i64) -> PendingRecord {
+    PendingRecord {
+        id: id.into(),
+        client_id: "client-1".into(),
+        redirect_uri: "http://127.0.0.1:33418/callback".into(),
+        code_challenge: "challenge".into(),
+        state: Some("client-state".into()),
+        scope: None,
+        resource: Some("http://127.0.0.1:8000/mcp".into()),
+        csrf_hash: "csrf-hash".into(),
+        consented: false,
+        expires_at,
+        reconnect_grant: Some("grant-0".into()),
+    }
+}
+
+fn code(hash: &str, grant_id: &str, expires_at: i64) -> CodeRecord {
+    CodeRecord {
+        code_hash: hash.into(),
+        grant_id: grant_id.into(),
+        client_id: "client-1".into(),
+        redirect_uri: "http://127.0.0.1:33418/callback".into(),
+        code_challenge: "challenge".into(),
+        resource: Some("http://127.0.0.1:8000/mcp".into()),
+        scope: None,
+        expires_at,
+    }
+}
+
+fn grant(id: &str, created_at: i64) -> GrantRecord {
+    GrantRecord {
+        id: id.into(),
+        client_id: Some("client-1".into()),
+        sealed: format!("sealed-{id}"),
+        nickname: Some(format!("user of {id}")),
+        created_at,
+        updated_at: created_at,
+        disconnected: false,
+    }
+}
+
+fn token(hash: &str, kind: TokenKind, grant_id: &str, expires_at: i64) -> TokenRecord {
+    TokenRecord {
+        token_hash: hash.into(),
+        kind,
+        grant_id: grant_id.into(),
+        client_id: "client-1".into(),
+        resource: "http://127.0.0.1:8000/mcp".into(),
+        scope: Some("mcp".into()),
+        expires_at,
+    }
+}
+
+async fn auth_type_is_set_once(place: Place) {
+    let store = place.open().await;
+    assert_eq!(store.auth_type().await.unwrap(), None);
+    store.set_auth_type("cred").await.unwrap();
+    assert_eq!(store.auth_type().await.unwrap().as_deref(), Some("cred"));
+    store.set_auth_type("oauth").await.unwrap();
+    assert_eq!(
+        store.auth_type().await.unwrap().as_deref(),
+        Some("cred"),
+        "the auth type is never overwritten"
+    );
+    drop(store);
+    let reopened = place.open().await;
+    reopened.set_auth_type("none").await.unwrap();
+    assert_eq!(reopened.auth_type().await.unwrap().as_deref(), Some("cred"));
+}
+
+async fn meta_round_trips(place: Place) {
+    let store = place.open().await;
+    assert_eq!(store.get_meta("key").await.unwrap(), None);
+    store.set_meta("key", "one").await.unwrap();
+    store.set_meta("other", "two").await.unwrap();
+    assert_eq!(store.get_meta("key").await.unwrap().as_deref(), Some("one"));
+    store.set_meta("key", "three").await.unwrap();
+    assert_eq!(
+        store.get_meta("key").await.unwrap().as_deref(),
+        Some("three")
+    );
+    assert_eq!(
+        store.get_meta("other").await.unwrap().as_deref(),
+        Some("two")
+    );
+}
+
+async fn clients_round_trip_and_upsert(place: Place) {
+    let store = place.open().await;
+    assert_eq!(store.get_client("client-1").await.unwrap(), None);
+    let first = client("client-1");
+    store.put_client(&first).await.unwrap();
+    store.put_client(&client("client-2")).await.unwrap();
+    assert_eq!(
+        store.get_client("client-1").await.unwrap(),
+        Some(first.clone())
+    );
+
+    let mut updated = client("client-1");
+    updated.secret_hash = Some("secret-hash".into());
+    updated.metadata.redirect_uris = vec!["https://app.example/cb".into()];
+    updated.metadata.client_name = None;
+    updated.metadata.scope = Some("mcp".into());
+    updated.created_at = first.created_at + 100;
+    store.put_client(&updated).await.unwrap();
+    let got = store.get_client("client-1").await.unwrap().expect("client");
+    assert_eq!(got.secret_hash, updated.secret_hash);
+    assert_eq!(got.metadata, updated.metadata);
+    assert_eq!(
+        got.created_at, first.created_at,
+        "the registration time is kept"
+    );
+    assert_eq!(
+        store.get_client("client-2").await.unwrap(),
+        Some(client("client-2"))
+    );
+}
+
+async fn pending_requests_complete_once(place: Place) {
+    let store = place.open().await;
+    let mut request = pending("req-1", later());
+    let mut bare = pending("req-2", later());
+    (bare.state, bare.resource, bare.reconnect_grant) = (None, None, None);
+    bare.scope = Some("mcp".into());
+    store.put_pending(&request).await.unwrap();
+    store.put_pending(&bare).await.unwrap();
+    assert_eq!(
+        store.get_pending("req-1").await.unwrap(),
+        Some(request.clone())
+    );
+    assert_eq!(
+        store.get_pending("req-2").await.unwrap(),
+        Some(bare.clone())
+    );
+    assert_eq!(store.get_pending("nope").await.unwrap(), None);
+
+    store.set_pending_consented("req-1").await.unwrap();
+    request.consented = true;
+    assert_eq!(
+        store.get_pending("req-1").await.unwrap(),
+        Some(request.clone())
+    );
+    assert!(!store.get_pending("req-2").await.unwrap().unwrap().consented);
+
+    assert_eq!(store.take_pending("req-1").await.unwrap(), Some(request));
+    assert_eq!(
+        store.take_pending("req-1").await.unwrap(),
+        None,
+        "taken once"
+    );
+    assert_eq!(store.get_pending("req-1").await.unwrap(), None);
+    assert_eq!(store.take_pending("nope").await.unwrap(), None);
+    assert_eq!(store.get_pending("req-2").await.unwrap(), Some(bare));
+}
+
+async fn upstream_state_takes_pending_once(place: Place) {
+    let store = place.open().await;
+    let request = pending("req-1", later());
+    store.put_pending(&request).await.unwrap();
+    store.put_pending(&pending("req-2", later())).await.unwrap();
+    assert_eq!(
+        store
+            .take_pending_by_upstream_state("state-1")
+            .await
+            .unwrap(),
+        None,
+        "no provider leg yet"
+    );
+    store
+        .set_pending_upstream("req-1", "state-1", "verifier-1")
+        .await
+        .unwrap();
+    store
+        .set_pending_upstream("req-2", "state-2", "verifier-2")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .take_pending_by_upstream_state("state-1")
+            .await
+            .unwrap(),
+        Some((request, "verifier-1".into()))
+    );
+    assert_eq!(
+        store
+            .take_pending_by_upstream_state("state-1")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.get_pending("req-1").await.unwrap(), None);
+    assert!(store.get_pending("req-2").await.unwrap().is_some());
+}
+
+async fn codes_are_single_use(place: Place) {
+    let store = place.open().await;
+    let issued = code("code-1", "grant-1", later());
+    store.put_code(&issued).await.unwrap();
+    store
+        .put_code(&code("code-2", "grant-1", later()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.consume_code("code-1").await.unwrap(),
+        Consumed::Fresh(issued)
+    );
+    assert_eq!(
+        store.consume_code("code-1").await.unwrap(),
+        Consumed::Reused {
+            grant_id: "grant-1".into()
+        }
+    );
+    assert_eq!(
+        store.consume_code("never-issued").await.unwrap(),
+        Consumed::Unknown
+    );
+    assert!(
+        matches!(store.consume_code("code-2").await.unwrap(), Consumed::Fresh(c) if c.code_hash == "code-2"),
+        "another code is unaffected"
+    );
+}
+
+/// Run `consume` 20 times at once, spread over 4 stores on one place (as over 4
+/// processes); every outcome.
+async fn race<T: Send + 'static>(
+    place: &Place,
+    consume: fn(Arc<dyn Store>) -> futures::future::BoxFuture<'static, Consumed<T>>,
+) -> Vec<Consumed<T>> {
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(place.open().await);
+    }
+    let barrier = Arc::new(tokio::sync::Barrier::new(20));
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let store = stores[i % stores.len()].clone();
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                consume(store).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.expect("task"));
+    }
+    outcomes
+}
+
+async fn concurrent_code_use_has_one_winner(place: Place) {
+    place
+        .open()
+        .await
+        .put_code(&code("code-1", "grant-1", later()))
+        .await
+        .unwrap();
+    let outcomes = race(&place, |store| {
+        Box::pin(async move { store.consume_code("code-1").await.unwrap() })
+    })
+    .await;
+    let fresh = outcomes
+        .iter()
+        .filter(|o| matches!(o, Consumed::Fresh(_)))
+        .count();
+    assert_eq!(fresh, 1, "exactly one use wins: {outcomes:?}");
+    let reused = Consumed::Reused {
+        grant_id: "grant-1".into(),
+    };
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == reused).count(),
+        19,
+        "{outcomes:?}"
+    );
+}
+
+async fn grants_round_trip_and_upsert(place: Place) {
+    let store = place.open().await;
+    assert_eq!(store.get_grant("grant-1").await.unwrap(), None);
+    let first = grant("grant-1", 1_000);
+    let mut local = grant("local", 2_000);
+    local.client_id = None;
+    local.nickname = None;
+    store.put_grant(&first).await.unwrap();
+    store.put_grant(&local).await.unwrap();
+    assert_eq!(
+        store.get_grant("grant-1").await.unwrap(),
+        Some(first.clone())
+    );
+    assert_eq!(store.get_grant("local").await.unwrap(), Some(local));
+
+    let updated = GrantRecord {
+        sealed: "sealed-again".into(),
+        nickname: Some("renamed".into()),
+        created_at: 5_000,
+        updated_at: 6_000,
+        disconnected: true,
+        ..first.clone()
+    };
+    store.put_grant(&updated).await.unwrap();
+    assert_eq!(
+        store.get_grant("grant-1").await.unwrap(),
+        Some(GrantRecord {
+            created_at: first.created_at,
+            ..updated
+        }),
+        "an update keeps the creation time"
+    );
+}
+
+async fn deleting_a_grant_deletes_what_hangs_on_it(place: Place) {
+    let store = place.open().await;
+    for id in ["doomed", "kept"] {
+        store.put_grant(&grant(id, 1_000)).await.unwrap();
+        for (kind, name) in [
+            (TokenKind::Access, "access"),
+            (TokenKind::Refresh, "refresh"),
+        ] {
+            store
+                .put_token(&token(&format!("{name}-{id}"), kind, id, later()))
+                .await
+                .unwrap();
+        }
+        store
+            .put_code(&code(&format!("code-{id}"), id, later()))
+            .await
+            .unwrap();
+        store.link_browser("browser", id).await.unwrap();
+    }
+
+    store.delete_grant("doomed").await.unwrap();
+    assert_eq!(store.get_grant("doomed").await.unwrap(), None);
+    assert_eq!(
+        store
+            .get_token("access-doomed", TokenKind::Access)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.consume_refresh_token("refresh-doomed").await.unwrap(),
+        Consumed::Unknown,
+        "its refresh token is gone, not merely used"
+    );
+    assert_eq!(
+        store.consume_code("code-doomed").await.unwrap(),
+        Consumed::Unknown
+    );
+    let linked: Vec<String> = store
+        .grants_of_browser("browser")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(linked, ["kept"]);
+
+    assert!(store.get_grant("kept").await.unwrap().is_some());
+    assert!(
+        store
+            .get_token("access-kept", TokenKind::Access)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .get_token("refresh-kept", TokenKind::Refresh)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(matches!(
+        store.consume_code("code-kept").await.unwrap(),
+        Consumed::Fresh(_)
+    ));
+}
+
+async fn disconnecting_drops_access_tokens_only(place: Place) {
+    let store = place.open().await;
+    store.put_grant(&grant("grant-1", 1_000)).await.unwrap();
+    store.put_grant(&grant("grant-2", 1_000)).await.unwrap();
+    let access = token("access-1", TokenKind::Access, "grant-1", later());
+    let refresh = token("refresh-1", TokenKind::Refresh, "grant-1", later());
+    let other = token("access-2", TokenKind::Access, "grant-2", later());
+    for t in [&access, &refresh, &other] {
+        store.put_token(t).await.unwrap();
+    }
+
+    store.set_grant_disconnected("grant-1", true).await.unwrap();
+    assert!(
+        store
+            .get_grant("grant-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .disconnected
+    );
+    assert_eq!(
+        store
+            .get_token("access-1", TokenKind::Access)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .get_token("refresh-1", TokenKind::Refresh)
+            .await
+            .unwrap(),
+        Some(refresh.clone())
+    );
+    assert_eq!(
+        store
+            .get_token("access-2", TokenKind::Access)
+            .await
+            .unwrap(),
+        Some(other),
+        "other grants keep theirs"
+    );
+    assert!(
+        !store
+            .get_grant("grant-2")
+            .await
+            .unwrap()
+            .unwrap()
+            .disconnected
+    );
+
+    store
+        .set_grant_disconnected("grant-1", false)
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .get_grant("grant-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .disconnected
+    );
+    assert_eq!(
+        store
+            .get_token("refresh-1", TokenKind::Refresh)
+            .await
+            .unwrap(),
+        Some(refresh)
+    );
+    assert_eq!(
+        store
+            .get_token("access-1", TokenKind::Access)
+            .await
+            .unwrap(),
+        None,
+        "reconnecting does not bring dropped access tokens back"
+    );
+}
+
+async fn browser_links_list_grants_oldest_first(place: Place) {
+    let store = place.open().await;
+    // Put in an order that is neither creation nor name order.
+    for (id, created_at) in [("b", 3_000), ("c", 1_000), ("a", 2_000), ("other", 500)] {
+        store.put_grant(&grant(id, created_at)).await.unwrap();
+    }
+    for id in ["b", "c", "a"] {
+        store.link_browser("browser-1", id).await.unwrap();
+    }
+    store.link_browser("browser-1", "b").await.unwrap(); // twice: still once
+    store.link_browser("browser-2", "other").await.unwrap();
+
+    let grants = store.grants_of_browser("browser-1").await.unwrap();
+    assert_eq!(grants[0], grant("c", 1_000));
+    let ids: Vec<&str> = grants.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, ["c", "a", "b"]);
+    let ids: Vec<String> = store
+        .grants_of_browser("browser-2")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(ids, ["other"]);
+    assert!(store.grants_of_browser("unknown").await.unwrap().is_empty());
+}
+
+async fn tokens_are_found_by_kind(place: Place) {
+    let store = place.open().await;
+    let access = token("access-1", TokenKind::Access, "grant-1", later());
+    let mut refresh = token("refresh-1", TokenKind::Refresh, "grant-1", later());
+    refresh.scope = None;
+    store.put_token(&access).await.unwrap();
+    store.put_token(&refresh).await.unwrap();
+    assert_eq!(
+        store
+            .get_token("access-1", TokenKind::Access)
+            .await
+            .unwrap(),
+        Some(access)
+    );
+    assert_eq!(
+        store
+            .get_token("refresh-1", TokenKind::Refresh)
+            .await
+            .unwrap(),
+        Some(refresh)
+    );
+    assert_eq!(
+        store
+            .get_token("access-1", TokenKind::Refresh)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .get_token("refresh-1", TokenKind::Access)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.get_token("unknown", TokenKind::Access).await.unwrap(),
+        None
+    );
+}
+
+async fn refresh_tokens_are_single_use(place: Place) {
+    let store = place.open().await;
+    let refresh = token("refresh-1", TokenKind::Refresh, "grant-1", later());
+    store.put_token(&refresh).await.unwrap();
+    store
+        .put_token(&token("access-1", TokenKind::Access, "grant-1", later()))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.consume_refresh_token("refresh-1").await.unwrap(),
+        Consumed::Fresh(refresh)
+    );
+    assert_eq!(
+        store
+            .get_token("refresh-1", TokenKind::Refresh)
+            .await
+            .unwrap(),
+        None,
+        "a used refresh token is invisible"
+    );
+    assert_eq!(
+        store.consume_refresh_token("refresh-1").await.unwrap(),
+        Consumed::Reused {
+            grant_id: "grant-1".into()
+        }
+    );
+    assert_eq!(
+        store.consume_refresh_token("access-1").await.unwrap(),
+        Consumed::Unknown,
+        "an access token is no refresh token"
+    );
+    assert!(
+        store
+            .get_token("access-1", TokenKind::Access)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store.consume_refresh_token("never-issued").await.unwrap(),
+        Consumed::Unknown
+    );
+}
+
+async fn concurrent_refresh_has_one_winner(place: Place) {
+    place
+        .open()
+        .await
+        .put_token(&token("refresh-1", TokenKind::Refresh, "grant-1", later()))
+        .await
+        .unwrap();
+    let outcomes = race(&place, |store| {
+        Box::pin(async move { store.consume_refresh_token("refresh-1").await.unwrap() })
+    })
+    .await;
+    let fresh = outcomes
+        .iter()
+        .filter(|o| matches!(o, Consumed::Fresh(_)))
+        .count();
+    assert_eq!(fresh, 1, "exactly one use wins: {outcomes:?}");
+    let reused = Consumed::Reused {
+        grant_id: "grant-1".into(),
+    };
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == reused).count(),
+        19,
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        place
+            .open()
+            .await
+            .consume_refresh_token("refresh-1")
+            .await
+            .unwrap(),
+        reused
+    );
+}
+
+async fn tokens_are_deleted(place: Place) {
+    let store = place.open().await;
+    for (hash, kind, grant_id) in [
+        ("access-1", TokenKind::Access, "grant-1"),
+        ("access-1b", TokenKind::Access, "grant-1"),
+        ("refresh-1", TokenKind::Refresh, "grant-1"),
+        ("access-2", TokenKind::Access, "grant-2"),
+        ("refresh-2", TokenKind::Refresh, "grant-2"),
+    ] {
+        store
+            .put_token(&token(hash, kind, grant_id, later()))
+            .await
+            .unwrap();
+    }
+    store.delete_token("access-1").await.unwrap();
+    assert_eq!(
+        store
+            .get_token("access-1", TokenKind::Access)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .get_token("access-1b", TokenKind::Access)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    store.delete_tokens_of_grant("grant-1").await.unwrap();
+    assert_eq!(
+        store
+            .get_token("access-1b", TokenKind::Access)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.consume_refresh_token("refresh-1").await.unwrap(),
+        Consumed::Unknown
+    );
+    assert!(
+        store
+            .get_token("access-2", TokenKind::Access)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .get_token("refresh-2", TokenKind::Refresh)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn purge_drops_only_expired(place: Place) {
+    let store = place.open().await;
+    let now = 1_000_000;
+    let (past, future) = (now - 10, now + 10);
+    store.put_pending(&pending("old", past)).await.unwrap();
+    store.put_pending(&pending("live", future)).await.unwrap();
+    store.put_code(&code("old", "grant-1", past)).await.unwrap();
+    store
+        .put_code(&code("live", "grant-1", future))
+        .await
+        .unwrap();
+    for (hash, kind, expires_at) in [
+        ("old-access", TokenKind::Access, past),
+        ("live-access", TokenKind::Access, future),
+        ("old-refresh", TokenKind::Refresh, past),
+        ("live-refresh", TokenKind::Refresh, future),
+        ("used-refresh", TokenKind::Refresh, future),
+    ] {
+        store
+            .put_token(&token(hash, kind, "grant-1", expires_at))
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.consume_refresh_token("used-refresh").await.unwrap(),
+        Consumed::Fresh(_)
+    ));
+
+    store.purge_expired(now).await.unwrap();
+
+    assert_eq!(store.get_pending("old").await.unwrap(), None);
+    assert!(store.get_pending("live").await.unwrap().is_some());
+    assert_eq!(store.consume_code("old").await.unwrap(), Consumed::Unknown);
+    assert!(matches!(
+        store.consume_code("live").await.unwrap(),
+        Consumed::Fresh(_)
+    ));
+    assert_eq!(
+        store
+            .get_token("old-access", TokenKind::Access)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .get_token("live-access", TokenKind::Access)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store.consume_refresh_token("old-refresh").await.unwrap(),
+        Consumed::Unknown
+    );
+    assert!(
+        store
+            .get_token("live-refresh", TokenKind::Refresh)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store.consume_refresh_token("used-refresh").await.unwrap(),
+        Consumed::Reused {
+            grant_id: "grant-1".into()
+        },
+        "a used, unexpired refresh token is kept so a replay is recognised"
+    );
+}
+
+async fn reopening_keeps_data_and_schema(place: Place) {
+    let store = place.open().await;
+    store.set_auth_type("oauth").await.unwrap();
+    store.put_client(&client("client-1")).await.unwrap();
+    store.put_grant(&grant("grant-1", 1_000)).await.unwrap();
+    store
+        .put_token(&token("refresh-1", TokenKind::Refresh, "grant-1", later()))
+        .await
+        .unwrap();
+    let version = store.get_meta("schema_version").await.unwrap();
+    assert!(version.is_some(), "the schema version is recorded");
+    drop(store);
+
+    // Opening again does not re-run the migrations (they would fail on the
+    // existing tables), and finds everything.
+    for _ in 0..2 {
+        let store = place.open().await;
+        assert_eq!(store.get_meta("schema_version").await.unwrap(), version);
+        assert_eq!(store.auth_type().await.unwrap().as_deref(), Some("oauth"));
+        assert_eq!(
+            store.get_client("client-1").await.unwrap(),
+            Some(client("client-1"))
+        );
+        assert_eq!(
+            store.get_grant("grant-1").await.unwrap(),
+            Some(grant("grant-1", 1_000))
+        );
+        assert!(
+            store
+                .get_token("refresh-1", TokenKind::Refresh)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+}
+
+async fn concurrent_first_opens_migrate_once(place: Place) {
+    let place = Arc::new(place);
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let place = place.clone();
+            tokio::spawn(async move { place.open().await })
+        })
+        .collect();
+    let mut stores = Vec::new();
+    for open in opens {
+        stores.push(open.await.expect("every concurrent open succeeds"));
+    }
+    let mut versions = HashSet::new();
+    for store in &stores {
+        versions.insert(store.get_meta("schema_version").await.unwrap());
+    }
+    assert_eq!(versions.len(), 1, "one schema: {versions:?}");
+    assert!(versions.iter().all(Option::is_some));
+    // And the schema works from each.
+    for (i, store) in stores.iter().enumerate() {
+        store
+            .put_grant(&grant(&format!("grant-{i}"), 1_000))
+            .await
+            .unwrap();
+    }
+    for i in 0..stores.len() {
+        assert!(
+            stores[0]
+                .get_grant(&format!("grant-{i}"))
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+}
+
+async fn stores_on_one_place_share_state(place: Place) {
+    // Two replicas (or two processes) on the same data.
+    let (one, two) = (place.open().await, place.open().await);
+
+    one.set_auth_type("cred").await.unwrap();
+    two.set_auth_type("oauth").await.unwrap();
+    assert_eq!(two.auth_type().await.unwrap().as_deref(), Some("cred"));
+
+    one.put_client(&client("client-1")).await.unwrap();
+    assert_eq!(
+        two.get_client("client-1").await.unwrap(),
+        Some(client("client-1"))
+    );
+
+    one.put_pending(&pending("req-1", later())).await.unwrap();
+    two.set_pending_consented("req-1").await.unwrap();
+    assert!(one.get_pending("req-1").await.unwrap().unwrap().consented);
+    assert!(two.take_pending("req-1").await.unwrap().is_some());
+    assert_eq!(one.take_pending("req-1").await.unwrap(), None);
+
+    one.put_grant(&grant("grant-1", 1_000)).await.unwrap();
+    one.put_code(&code("code-1", "grant-1", later()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        two.consume_code("code-1").await.unwrap(),
+        Consumed::Fresh(_)
+    ));
+    assert_eq!(
+        one.consume_code("code-1").await.unwrap(),
+        Consumed::Reused {
+            grant_id: "grant-1".into()
+        }
+    );
+
+    two.put_token(&token("refresh-1", TokenKind::Refresh, "grant-1", later()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        one.consume_refresh_token("refresh-1").await.unwrap(),
+        Consumed::Fresh(_)
+    ));
+    assert!(matches!(
+        two.consume_refresh_token("refresh-1").await.unwrap(),
+        Consumed::Reused { .. }
+    ));
+
+    one.link_browser("browser-1", "grant-1").await.unwrap();
+    assert_eq!(two.grants_of_browser("browser-1").await.unwrap().len(), 1);
+    two.delete_grant("grant-1").await.unwrap();
+    assert_eq!(one.get_grant("grant-1").await.unwrap(), None);
+    assert!(one.grants_of_browser("browser-1").await.unwrap().is_empty());
+}
+
+async fn sessions_keep_their_state_and_first_binding(place: Place) {
+    let (one, two) = (place.open().await, place.open().await);
+    assert_eq!(one.get_session("s-1").await.unwrap(), None);
+    assert_eq!(one.session_grant("s-1").await.unwrap(), None);
+
+    one.put_session("s-1", r#"{"initialize_params":{}}"#)
+        .await
+        .unwrap();
+    assert_eq!(
+        two.get_session("s-1").await.unwrap().as_deref(),
+        Some(r#"{"initialize_params":{}}"#),
+        "another replica resumes the session"
+    );
+    // The first binding wins, on any replica, and is never replaced.
+    assert_eq!(one.bind_session("s-1", "grant-a").await.unwrap(), "grant-a");
+    assert_eq!(two.bind_session("s-1", "grant-b").await.unwrap(), "grant-a");
+    assert_eq!(
+        two.session_grant("s-1").await.unwrap().as_deref(),
+        Some("grant-a")
+    );
+    // A binding may come before the state (the order of the two writes is rmcp's).
+    assert_eq!(two.bind_session("s-2", "grant-b").await.unwrap(), "grant-b");
+    assert_eq!(two.get_session("s-2").await.unwrap(), None);
+    two.put_session("s-2", "{}").await.unwrap();
+    assert_eq!(
+        one.session_grant("s-2").await.unwrap().as_deref(),
+        Some("grant-b"),
+        "storing the state keeps the binding"
+    );
+
+    two.delete_session("s-1").await.unwrap();
+    assert_eq!(one.get_session("s-1").await.unwrap(), None);
+    assert_eq!(one.session_grant("s-1").await.unwrap(), None);
+
+    // Deleting a grant ends its sessions; old sessions are purged.
+    one.put_grant(&grant("grant-b", 1_000)).await.unwrap();
+    one.delete_grant("grant-b").await.unwrap();
+    assert_eq!(two.get_session("s-2").await.unwrap(), None);
+    one.put_session("s-3", "{}").await.unwrap();
+    one.purge_expired(store::now()).await.unwrap();
+    assert!(one.get_session("s-3").await.unwrap().is_some());
+    let lifetime = store::SESSION_LIFETIME.as_secs() as i64;
+    one.purge_expired(store::now() + lifetime + 10)
+        .await
+        .unwrap();
+    assert_eq!(one.get_session("s-3").await.unwrap(), None);
+}
+
+/// Whether `lock_grant(id)` on `store` is granted within half a second.
+async fn lock_granted(store: &Arc<dyn Store>, id: &str) -> Option<store::GrantLock> {
+    tokio::time::timeout(std::time::Duration::from_millis(500), store.lock_grant(id))
+        .await
+        .ok()
+        .map(|lock| lock.expect("lock_grant"))
+}
+
+/// PostgreSQL only: a SQLite file is served by one process, whose in-process
+/// lock is all there is (see `Store::lock_grant`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_grant_locks_hold_across_replicas_until_released() {
+    let place = Place::postgres().await;
+    let (one, two) = (place.open().await, place.open().await);
+
+    let held = lock_granted(&one, "grant-1").await.expect("a free lock");
+    assert!(
+        lock_granted(&two, "grant-1").await.is_none(),
+        "another replica waits while the lock is held"
+    );
+    let other = lock_granted(&two, "grant-2")
+        .await
+        .expect("another grant's lock is independent");
+    other.release().await.unwrap();
+
+    // The waiter gets the lock once it is released.
+    let waiter = tokio::spawn({
+        let two = two.clone();
+        async move { two.lock_grant("grant-1").await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!waiter.is_finished());
+    held.release().await.unwrap();
+    let second = tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+        .await
+        .expect("granted after release")
+        .unwrap();
+
+    // A lock dropped without release (a task cancelled, a panic) is let go too.
+    // (One whose replica died goes with its connection: tests/replicas.rs.)
+    drop(second);
+    let third = tokio::time::timeout(std::time::Duration::from_secs(5), one.lock_grant("grant-1"))
+        .await
+        .expect("a dropped lock is released")
+        .unwrap();
+    third.release().await.unwrap();
+}
