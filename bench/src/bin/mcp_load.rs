@@ -3,13 +3,18 @@
 //!
 //! 1. `get_alerts` tool-call latency (p50, p99) and throughput over streamable
 //!    HTTP (stateful and stateless) and stdio, for 1, 2, 4 and 8 concurrent clients;
-//! 2. cold start: spawn to the first successful `tools/list` over stdio;
-//! 3. resident memory per open idle HTTP session, at 1k and 10k sessions;
-//! 4. release build time of the binary after touching its source file.
+//! 2. the same over HTTP with bearer auth: `gum_cred` (`auth = cred`, the tool
+//!    calls `self.creds().await`) against `plain_rmcp --bearer` (a hand-written
+//!    SHA-256 token lookup in an axum middleware), one access token per client,
+//!    obtained from gumstack's authorization server with the real OAuth flow;
+//! 3. cold start: spawn to the first successful `tools/list` over stdio;
+//! 4. resident memory per open idle HTTP session, at 1k and 10k sessions;
+//! 5. release build time of the binary after touching its source file.
 //!
 //! ```sh
 //! cargo run --release -p gumstack-bench --bin mcp_load
 //! cargo run --release -p gumstack-bench --bin mcp_load -- --calls 200 --cold 5 --sessions 1000 --no-build
+//! cargo run --release -p gumstack-bench --bin mcp_load -- --only auth --calls 300
 //! ```
 //!
 //! Everything runs on loopback; every loop is bounded by a call count and a time
@@ -25,8 +30,12 @@ use rmcp::{
     RoleClient, ServiceExt,
     model::CallToolRequestParams,
     service::RunningService,
-    transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess},
+    transport::{
+        ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess,
+        streamable_http_client::StreamableHttpClientTransportConfig,
+    },
 };
+use sha2::{Digest, Sha256};
 use tokio::process::{Child, Command};
 
 type Client = RunningService<RoleClient, ()>;
@@ -37,11 +46,45 @@ const RUN_LIMIT: Duration = Duration::from_secs(20);
 const WARMUP_CALLS: usize = 50;
 const CONCURRENCY: [usize; 4] = [1, 2, 4, 8];
 
+/// A sealing key for `gum_cred`'s temporary store (base64 of 32 bytes; a
+/// benchmark's throw-away data needs no secret key).
+const BENCH_SEAL_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Section {
+    Latency,
+    Auth,
+    Cold,
+    Memory,
+    Build,
+}
+
+impl Section {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "latency" => Section::Latency,
+            "auth" => Section::Auth,
+            "cold" => Section::Cold,
+            "memory" => Section::Memory,
+            "build" => Section::Build,
+            _ => return None,
+        })
+    }
+}
+
 struct Opts {
     calls: usize,
     cold: usize,
     sessions: Vec<usize>,
     build_runs: usize,
+    /// Run only this section (`--only`); every section when `None`.
+    only: Option<Section>,
+}
+
+impl Opts {
+    fn runs(&self, section: Section) -> bool {
+        self.only.is_none_or(|only| only == section)
+    }
 }
 
 impl Opts {
@@ -51,9 +94,15 @@ impl Opts {
             cold: 20,
             sessions: vec![1000, 10_000],
             build_runs: 1,
+            only: None,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
+            if arg == "--only" {
+                let section = args.next().and_then(|v| Section::parse(&v));
+                opts.only = Some(section.unwrap_or_else(|| usage(&arg)));
+                continue;
+            }
             let mut value = || -> usize {
                 args.next()
                     .and_then(|v| v.parse().ok())
@@ -77,7 +126,7 @@ impl Opts {
 
 fn usage(arg: &str) -> ! {
     eprintln!(
-        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build]"
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|cold|memory|build]"
     );
     std::process::exit(2);
 }
@@ -86,6 +135,8 @@ fn usage(arg: &str) -> ! {
 enum Which {
     Gumstack,
     Plain,
+    /// `auth = cred`, for the bearer-auth section.
+    GumCred,
 }
 
 impl Which {
@@ -93,6 +144,7 @@ impl Which {
         match self {
             Which::Gumstack => "weather",
             Which::Plain => "plain_rmcp",
+            Which::GumCred => "gum_cred",
         }
     }
 }
@@ -180,6 +232,8 @@ fn ratio(gumstack: f64, plain: f64) -> String {
 struct HttpServer {
     child: Child,
     url: String,
+    /// `gum_cred`'s store and sealing key directory, removed after the child.
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 async fn free_port() -> Result<u16, BoxError> {
@@ -188,10 +242,23 @@ async fn free_port() -> Result<u16, BoxError> {
 }
 
 async fn start_http(which: Which, stateless: bool) -> Result<HttpServer, BoxError> {
+    start_http_with(which, stateless, &[], &[], None).await
+}
+
+async fn start_http_with(
+    which: Which,
+    stateless: bool,
+    extra_args: &[&str],
+    env: &[(&str, &str)],
+    data_dir: Option<tempfile::TempDir>,
+) -> Result<HttpServer, BoxError> {
     let port = free_port().await?;
     let addr = format!("127.0.0.1:{port}");
     let mut cmd = command(which);
-    cmd.args(["serve", "--http", &addr]).stdout(Stdio::null());
+    cmd.args(["serve", "--http", &addr])
+        .args(extra_args)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null());
     if stateless {
         cmd.arg("--stateless");
     }
@@ -206,6 +273,7 @@ async fn start_http(which: Which, stateless: bool) -> Result<HttpServer, BoxErro
     Ok(HttpServer {
         child,
         url: format!("http://{addr}/mcp"),
+        _data_dir: data_dir,
     })
 }
 
@@ -264,11 +332,21 @@ async fn drive(peers: Vec<rmcp::Peer<RoleClient>>, calls: usize) -> Result<Stats
     Ok(stats(all, start.elapsed()))
 }
 
-async fn http_load(url: &str, clients: usize, calls: usize) -> Result<Stats, BoxError> {
+/// `clients` MCP sessions; with `tokens`, client `i` sends `Authorization: Bearer tokens[i]`.
+async fn http_load(
+    url: &str,
+    clients: usize,
+    calls: usize,
+    tokens: Option<&[String]>,
+) -> Result<Stats, BoxError> {
     let mut sessions = Vec::with_capacity(clients);
-    for _ in 0..clients {
+    for i in 0..clients {
+        let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_owned());
+        if let Some(tokens) = tokens {
+            config = config.auth_header(tokens[i].clone());
+        }
         sessions.push(
-            ().serve(StreamableHttpClientTransport::from_uri(url.to_owned()))
+            ().serve(StreamableHttpClientTransport::from_config(config))
                 .await?,
         );
     }
@@ -330,11 +408,11 @@ async fn latency(opts: &Opts) -> Result<(), BoxError> {
             let calls = opts.calls;
             // Alternate which server goes first, against drift.
             let (g, p) = if i % 2 == 0 {
-                let p = http_load(&plain.url, clients, calls).await?;
-                (http_load(&gumstack.url, clients, calls).await?, p)
+                let p = http_load(&plain.url, clients, calls, None).await?;
+                (http_load(&gumstack.url, clients, calls, None).await?, p)
             } else {
-                let g = http_load(&gumstack.url, clients, calls).await?;
-                (g, http_load(&plain.url, clients, calls).await?)
+                let g = http_load(&gumstack.url, clients, calls, None).await?;
+                (g, http_load(&plain.url, clients, calls, None).await?)
             };
             eprintln!("  {transport} x{clients} done");
             rows.push(Row {
@@ -364,6 +442,118 @@ async fn latency(opts: &Opts) -> Result<(), BoxError> {
     }
     println!(
         "### Tool-call latency and throughput ({} calls per client after {WARMUP_CALLS} warm-up calls)\n",
+        opts.calls
+    );
+    print_latency_table(&rows);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Latency with bearer auth
+
+/// `gum_cred` on a fresh store in a temp directory.
+async fn start_gum_cred(stateless: bool) -> Result<HttpServer, BoxError> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().to_str().ok_or("non-UTF-8 temp dir")?.to_owned();
+    let env = [
+        ("GUMSTACK_DATA_DIR", path.as_str()),
+        ("GUMSTACK_SECRET_KEY", BENCH_SEAL_KEY),
+    ];
+    start_http_with(Which::GumCred, stateless, &[], &env, Some(dir)).await
+}
+
+/// `plain_rmcp --bearer` accepting `tokens`.
+async fn start_plain_bearer(stateless: bool, tokens: &[String]) -> Result<HttpServer, BoxError> {
+    let joined = tokens.join(",");
+    let env = [("PLAIN_BEARER_TOKENS", joined.as_str())];
+    start_http_with(Which::Plain, stateless, &["--bearer"], &env, None).await
+}
+
+/// One access token per client, each for its own user, through gumstack's
+/// authorization server the way a client gets one: dynamic registration,
+/// consent, the credentials form, the code exchanged with PKCE.
+async fn gumstack_tokens(mcp_url: &str, n: usize) -> Vec<String> {
+    use gumstack::testing::client::OAuthClient;
+    let mut tokens = Vec::with_capacity(n);
+    for i in 0..n {
+        let client = OAuthClient::register(mcp_url).await;
+        let key = format!("key-{i}");
+        let (access, _refresh) = client.tokens(&[("api_key", &key)]).await;
+        tokens.push(access);
+    }
+    tokens
+}
+
+/// `n` opaque tokens for the hand-written server (64 hex digits each).
+fn plain_tokens(n: usize) -> Vec<String> {
+    let seed = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    (0..n)
+        .map(|i| {
+            let digest = Sha256::digest(format!("{seed}-{}-{i}", std::process::id()));
+            digest.iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect()
+}
+
+/// The auth layer is really there: no token and an unknown token both get 401.
+async fn check_refuses(url: &str) -> Result<(), BoxError> {
+    let http = reqwest::Client::new();
+    let list = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+    for token in [None, Some("not-a-token")] {
+        let mut request = http
+            .post(url)
+            .header("accept", "application/json, text/event-stream")
+            .json(&list);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let status = request.send().await?.status();
+        if status != reqwest::StatusCode::UNAUTHORIZED {
+            return Err(format!("{url} answered {status} to token {token:?}, not 401").into());
+        }
+    }
+    Ok(())
+}
+
+async fn auth_latency(opts: &Opts) -> Result<(), BoxError> {
+    let max_clients = CONCURRENCY.into_iter().max().unwrap_or(1);
+    let mut rows = Vec::new();
+    for (transport, stateless) in [
+        ("HTTP stateful + bearer", false),
+        ("HTTP stateless + bearer", true),
+    ] {
+        let gumstack = start_gum_cred(stateless).await?;
+        let g_tokens = gumstack_tokens(&gumstack.url, max_clients).await;
+        let p_tokens = plain_tokens(max_clients);
+        let plain = start_plain_bearer(stateless, &p_tokens).await?;
+        check_refuses(&gumstack.url).await?;
+        check_refuses(&plain.url).await?;
+        for (i, clients) in CONCURRENCY.into_iter().enumerate() {
+            let calls = opts.calls;
+            let (g_url, p_url) = (gumstack.url.as_str(), plain.url.as_str());
+            let (g_tok, p_tok) = (Some(g_tokens.as_slice()), Some(p_tokens.as_slice()));
+            let (g, p) = if i % 2 == 0 {
+                let p = http_load(p_url, clients, calls, p_tok).await?;
+                (http_load(g_url, clients, calls, g_tok).await?, p)
+            } else {
+                let g = http_load(g_url, clients, calls, g_tok).await?;
+                (g, http_load(p_url, clients, calls, p_tok).await?)
+            };
+            eprintln!("  {transport} x{clients} done");
+            rows.push(Row {
+                transport,
+                clients,
+                gumstack: g,
+                plain: p,
+            });
+        }
+        drop((gumstack.child, plain.child));
+    }
+    println!(
+        "### Tool-call latency and throughput with bearer auth (gumstack `auth = cred` + `creds().await` / plain rmcp + hashed-token middleware; {} calls per client after {WARMUP_CALLS} warm-up calls, one token per client)\n",
         opts.calls
     );
     print_latency_table(&rows);
@@ -591,19 +781,36 @@ fn machine() -> String {
 async fn main() -> Result<(), BoxError> {
     let opts = Opts::parse();
     eprintln!("building the servers (release)...");
-    cargo_build("gumstack-examples", "weather").await?;
+    if opts.only != Some(Section::Auth) {
+        cargo_build("gumstack-examples", "weather").await?;
+    }
     cargo_build("gumstack-bench", "plain_rmcp").await?;
+    if opts.runs(Section::Auth) {
+        cargo_build("gumstack-bench", "gum_cred").await?;
+    }
     println!("## gumstack vs plain rmcp 3.11 ({})\n", machine());
     println!(
         "Ratios are gumstack / plain: above 1 means gumstack is slower (latency, memory, time) or faster (calls/s).\n"
     );
-    eprintln!("latency and throughput...");
-    latency(&opts).await?;
-    eprintln!("cold start...");
-    cold_start(&opts).await?;
-    eprintln!("memory per session...");
-    memory(&opts).await?;
-    eprintln!("build time...");
-    build_time(&opts).await?;
+    if opts.runs(Section::Latency) {
+        eprintln!("latency and throughput...");
+        latency(&opts).await?;
+    }
+    if opts.runs(Section::Auth) {
+        eprintln!("latency and throughput with bearer auth...");
+        auth_latency(&opts).await?;
+    }
+    if opts.runs(Section::Cold) {
+        eprintln!("cold start...");
+        cold_start(&opts).await?;
+    }
+    if opts.runs(Section::Memory) {
+        eprintln!("memory per session...");
+        memory(&opts).await?;
+    }
+    if opts.runs(Section::Build) {
+        eprintln!("build time...");
+        build_time(&opts).await?;
+    }
     Ok(())
 }
