@@ -200,6 +200,18 @@ pub async fn stub_openai() -> std::net::SocketAddr {
     addr
 }
 
+/// Call the `openai` example's `generate` tool (the stub answers with the
+/// credentials it was sent).
+pub async fn generate(client: &Client, prompt: &str) -> rmcp::model::CallToolResult {
+    client
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("generate")
+                .with_arguments(args(serde_json::json!({"prompt": prompt}))),
+        )
+        .await
+        .expect("tools/call answered")
+}
+
 /// The `openai` example over HTTP with its own data directory and key, talking to
 /// a stub OpenAI on loopback.
 pub struct CredServer {

@@ -3,14 +3,13 @@
 //! stub OpenAI on loopback.
 
 use gumstack_tests::{
-    CredServer, TEST_KEY, args, first_text,
+    CredServer, TEST_KEY, first_text, generate,
     oauth::{Browser, OAuthClient, REDIRECT_URI, connect_with_token, pkce},
     run_example,
 };
 use reqwest::StatusCode;
 use rmcp::{
     ServiceExt,
-    model::CallToolRequestParams,
     transport::{
         AuthClient, StreamableHttpClientTransport,
         auth::{AuthorizationRequest, OAuthState},
@@ -18,15 +17,6 @@ use rmcp::{
     },
 };
 use serde_json::{Value, json};
-
-async fn generate(client: &gumstack_tests::Client, prompt: &str) -> rmcp::model::CallToolResult {
-    client
-        .call_tool(
-            CallToolRequestParams::new("generate").with_arguments(args(json!({"prompt": prompt}))),
-        )
-        .await
-        .expect("tools/call answered")
-}
 
 #[tokio::test]
 async fn rmcp_oauth_client_discovers_registers_and_calls_with_the_users_key() {
