@@ -2,3 +2,5 @@
 //!
 //! Run everything with `cargo run --release -p gumstack-bench --bin mcp_load`;
 //! see `BENCHMARKS.md` at the workspace root for the method and the figures.
+
+pub mod plain;

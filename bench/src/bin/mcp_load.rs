@@ -7,14 +7,18 @@
 //!    calls `self.creds().await`) against `plain_rmcp --bearer` (a hand-written
 //!    SHA-256 token lookup in an axum middleware), one access token per client,
 //!    obtained from gumstack's authorization server with the real OAuth flow;
-//! 3. cold start: spawn to the first successful `tools/list` over stdio;
-//! 4. resident memory per open idle HTTP session, at 1k and 10k sessions;
-//! 5. release build time of the binary after touching its source file.
+//! 3. the throughput of one `gum_cred` replica against two sharing one
+//!    PostgreSQL database (a fresh one from `gumstack_tests::postgres`), the
+//!    clients split between them;
+//! 4. cold start: spawn to the first successful `tools/list` over stdio;
+//! 5. resident memory per open idle HTTP session, at 1k and 10k sessions;
+//! 6. release build time of the binary after touching its source file.
 //!
 //! ```sh
 //! cargo run --release -p gumstack-bench --bin mcp_load
 //! cargo run --release -p gumstack-bench --bin mcp_load -- --calls 200 --cold 5 --sessions 1000 --no-build
 //! cargo run --release -p gumstack-bench --bin mcp_load -- --only auth --calls 300
+//! cargo run --release -p gumstack-bench --bin mcp_load -- --only replicas --calls 300
 //! ```
 //!
 //! Everything runs on loopback; every loop is bounded by a call count and a time
@@ -54,6 +58,7 @@ const BENCH_SEAL_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 enum Section {
     Latency,
     Auth,
+    Replicas,
     Cold,
     Memory,
     Build,
@@ -64,6 +69,7 @@ impl Section {
         Some(match name {
             "latency" => Section::Latency,
             "auth" => Section::Auth,
+            "replicas" => Section::Replicas,
             "cold" => Section::Cold,
             "memory" => Section::Memory,
             "build" => Section::Build,
@@ -126,7 +132,7 @@ impl Opts {
 
 fn usage(arg: &str) -> ! {
     eprintln!(
-        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|cold|memory|build]"
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|replicas|cold|memory|build]"
     );
     std::process::exit(2);
 }
@@ -253,6 +259,17 @@ async fn start_http_with(
     data_dir: Option<tempfile::TempDir>,
 ) -> Result<HttpServer, BoxError> {
     let port = free_port().await?;
+    start_http_at(which, port, stateless, extra_args, env, data_dir).await
+}
+
+async fn start_http_at(
+    which: Which,
+    port: u16,
+    stateless: bool,
+    extra_args: &[&str],
+    env: &[(&str, &str)],
+    data_dir: Option<tempfile::TempDir>,
+) -> Result<HttpServer, BoxError> {
     let addr = format!("127.0.0.1:{port}");
     let mut cmd = command(which);
     cmd.args(["serve", "--http", &addr])
@@ -339,8 +356,20 @@ async fn http_load(
     calls: usize,
     tokens: Option<&[String]>,
 ) -> Result<Stats, BoxError> {
+    http_load_across(&[url], clients, calls, tokens).await
+}
+
+/// [`http_load`] with the clients spread over `urls`: client `i` talks to
+/// `urls[i % urls.len()]` (client-side balancing).
+async fn http_load_across(
+    urls: &[&str],
+    clients: usize,
+    calls: usize,
+    tokens: Option<&[String]>,
+) -> Result<Stats, BoxError> {
     let mut sessions = Vec::with_capacity(clients);
     for i in 0..clients {
+        let url = urls[i % urls.len()];
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_owned());
         if let Some(tokens) = tokens {
             config = config.auth_header(tokens[i].clone());
@@ -557,6 +586,115 @@ async fn auth_latency(opts: &Opts) -> Result<(), BoxError> {
         opts.calls
     );
     print_latency_table(&rows);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// One replica against two on a shared PostgreSQL database
+
+/// A `gum_cred` replica at `port` on the shared database `database`; `public` is
+/// the issuer and the audience of every token, the same on every replica (the
+/// load balancer's URL in production).
+async fn start_replica(
+    port: u16,
+    stateless: bool,
+    database: &str,
+    public: &str,
+) -> Result<HttpServer, BoxError> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().to_str().ok_or("non-UTF-8 temp dir")?.to_owned();
+    let env = [
+        ("GUMSTACK_DATA_DIR", path.as_str()),
+        ("GUMSTACK_SECRET_KEY", BENCH_SEAL_KEY),
+        ("GUMSTACK_DATABASE_URL", database),
+        ("GUMSTACK_PUBLIC_URL", public),
+    ];
+    start_http_at(Which::GumCred, port, stateless, &[], &env, Some(dir)).await
+}
+
+struct ReplicaRow {
+    transport: &'static str,
+    clients: usize,
+    one: Stats,
+    two: Stats,
+}
+
+async fn replicas(opts: &Opts) -> Result<(), BoxError> {
+    let max_clients = CONCURRENCY.into_iter().max().unwrap_or(1);
+    let database = gumstack_tests::postgres::fresh_database().await;
+    // The public URL is replica 1's first address: the tokens are got through
+    // it (the OAuth client checks `iss`), then every replica, stateless ones
+    // included, is told it.
+    let first_port = free_port().await?;
+    let public = format!("http://127.0.0.1:{first_port}");
+    let mut tokens: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    for (transport, stateless) in [
+        ("HTTP stateful + bearer", false),
+        ("HTTP stateless + bearer", true),
+    ] {
+        let port = if tokens.is_empty() {
+            first_port
+        } else {
+            free_port().await?
+        };
+        let r1 = start_replica(port, stateless, &database, &public).await?;
+        let r2 = start_replica(free_port().await?, stateless, &database, &public).await?;
+        if tokens.is_empty() {
+            // Once: they live in the shared store, valid on every replica.
+            tokens = gumstack_tokens(&r1.url, max_clients).await;
+        }
+        check_refuses(&r1.url).await?;
+        check_refuses(&r2.url).await?;
+        let (one_urls, two_urls) = ([r1.url.as_str()], [r1.url.as_str(), r2.url.as_str()]);
+        let tok = Some(tokens.as_slice());
+        for (i, clients) in CONCURRENCY.into_iter().enumerate() {
+            let calls = opts.calls;
+            // Alternate which configuration goes first, against drift.
+            let (one, two) = if i % 2 == 0 {
+                let two = http_load_across(&two_urls, clients, calls, tok).await?;
+                (http_load_across(&one_urls, clients, calls, tok).await?, two)
+            } else {
+                let one = http_load_across(&one_urls, clients, calls, tok).await?;
+                (one, http_load_across(&two_urls, clients, calls, tok).await?)
+            };
+            eprintln!("  replicas {transport} x{clients} done");
+            rows.push(ReplicaRow {
+                transport,
+                clients,
+                one,
+                two,
+            });
+        }
+        drop((r1.child, r2.child));
+    }
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!(
+        "### One replica vs two sharing a PostgreSQL database (`gum_cred`, client `i` to replica `i % 2`; {} calls per client after {WARMUP_CALLS} warm-up calls, one token per client)\n",
+        opts.calls
+    );
+    println!(
+        "Caveat: on this {cores}-core machine the load generator, both replicas and PostgreSQL share the cores, so a ratio near 1 is expected; with 1 client only replica 1 is used.\n"
+    );
+    println!(
+        "| transport | clients | p50 µs one / two | p99 µs one / two | calls/s one / two | ratio two / one |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {} / {} | {} / {} | {:.0} / {:.0} | {} |",
+            r.transport,
+            r.clients,
+            us(r.one.p50),
+            us(r.two.p50),
+            us(r.one.p99),
+            us(r.two.p99),
+            r.one.throughput,
+            r.two.throughput,
+            ratio(r.two.throughput, r.one.throughput),
+        );
+    }
+    println!();
     Ok(())
 }
 
@@ -781,11 +919,20 @@ fn machine() -> String {
 async fn main() -> Result<(), BoxError> {
     let opts = Opts::parse();
     eprintln!("building the servers (release)...");
-    if opts.only != Some(Section::Auth) {
+    let runs_any = |sections: &[Section]| sections.iter().any(|&s| opts.runs(s));
+    // `--only build` builds its own.
+    if runs_any(&[Section::Latency, Section::Cold, Section::Memory]) {
         cargo_build("gumstack-examples", "weather").await?;
     }
-    cargo_build("gumstack-bench", "plain_rmcp").await?;
-    if opts.runs(Section::Auth) {
+    if runs_any(&[
+        Section::Latency,
+        Section::Auth,
+        Section::Cold,
+        Section::Memory,
+    ]) {
+        cargo_build("gumstack-bench", "plain_rmcp").await?;
+    }
+    if runs_any(&[Section::Auth, Section::Replicas]) {
         cargo_build("gumstack-bench", "gum_cred").await?;
     }
     println!("## gumstack vs plain rmcp 3.11 ({})\n", machine());
@@ -799,6 +946,10 @@ async fn main() -> Result<(), BoxError> {
     if opts.runs(Section::Auth) {
         eprintln!("latency and throughput with bearer auth...");
         auth_latency(&opts).await?;
+    }
+    if opts.runs(Section::Replicas) {
+        eprintln!("one replica vs two on PostgreSQL...");
+        replicas(&opts).await?;
     }
     if opts.runs(Section::Cold) {
         eprintln!("cold start...");

@@ -20,29 +20,19 @@ use std::{collections::HashMap, net::SocketAddr, sync::Arc};
 
 use axum::{
     extract::{Request, State},
-    http::{StatusCode, header, request::Parts},
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
     serve::ListenerExt,
 };
+use gumstack_bench::plain::{Plain, User};
 use rmcp::{
-    ErrorData, RoleServer, ServerHandler, ServiceExt,
-    model::{
-        CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-        JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
-        Tool,
-    },
-    service::RequestContext,
+    ServiceExt,
     transport::streamable_http_server::{
         StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
     },
 };
 use sha2::{Digest, Sha256};
-
-/// A user of the `--bearer` server: what gumstack's `creds()` returns in `cred` mode.
-struct User {
-    api_key: String,
-}
 
 /// SHA-256 of each accepted token, to its user.
 type Users = Arc<HashMap<[u8; 32], Arc<User>>>;
@@ -89,75 +79,6 @@ async fn require_bearer(State(users): State<Users>, mut request: Request, next: 
             [(header::WWW_AUTHENTICATE, "Bearer")],
         )
             .into_response(),
-    }
-}
-
-#[derive(Clone)]
-struct Plain {
-    tools: Arc<Vec<Tool>>,
-}
-
-impl Plain {
-    fn new() -> Self {
-        let schema: JsonObject = serde_json::from_value(serde_json::json!({
-            "type": "object",
-            "properties": { "region": { "type": "string" } },
-            "required": ["region"],
-        }))
-        .expect("static schema");
-        let tool = Tool::new(
-            "get_alerts",
-            "Whether a weather alert is in force for a region.",
-            schema,
-        );
-        Self {
-            tools: Arc::new(vec![tool]),
-        }
-    }
-}
-
-impl ServerHandler for Plain {
-    fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new("plain-rmcp", "0.1.0"))
-    }
-
-    async fn list_tools(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
-    }
-
-    async fn call_tool(
-        &self,
-        request: CallToolRequestParams,
-        context: RequestContext<RoleServer>,
-    ) -> Result<CallToolResponse, ErrorData> {
-        // Behind `--bearer`: the user the middleware found (rmcp passes the HTTP
-        // request's parts, extensions included, to the handler).
-        if let Some(user) = context
-            .extensions
-            .get::<Parts>()
-            .and_then(|parts| parts.extensions.get::<Arc<User>>())
-        {
-            std::hint::black_box(user.api_key.as_str());
-        }
-        if request.name != "get_alerts" {
-            return Err(ErrorData::invalid_params(
-                format!("unknown tool `{}`", request.name),
-                None,
-            ));
-        }
-        let region = request
-            .arguments
-            .as_ref()
-            .and_then(|a| a.get("region"))
-            .and_then(|r| r.as_str())
-            .ok_or_else(|| ErrorData::invalid_params("`region` must be a string", None))?;
-        let text = format!("No weather alerts in force for {region}.");
-        Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
     }
 }
 
