@@ -6,9 +6,11 @@
 //! context, the grant scope, panic isolation, result conversion) against the
 //! hand-written handler of `gumstack_bench::plain`.
 //!
-//! `cargo bench -p gumstack-bench --bench dispatch` prints the median time per
-//! call of each server over 15 rounds of 20,000 calls, rounds alternating
-//! between the two servers.
+//! `cargo bench -p gumstack-bench --bench dispatch` runs 41 pairs of rounds of
+//! 5,000 calls (one round per server, which goes first alternating) and prints
+//! the median time per call of each server and the median and quartiles of the
+//! per-pair ratio: on a shared VM the speed drifts from second to second, and a
+//! ratio of two adjacent rounds cancels most of the drift.
 
 use std::time::{Duration, Instant};
 
@@ -31,8 +33,8 @@ impl Weather {
     }
 }
 
-const ROUNDS: usize = 15;
-const CALLS: usize = 20_000;
+const ROUNDS: usize = 41;
+const CALLS: usize = 5_000;
 
 type Client = RunningService<rmcp::RoleClient, ()>;
 
@@ -83,28 +85,37 @@ fn main() {
                 serde_json::json!([{"type": "text", "text": "No weather alerts in force for north."}])
             );
         }
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         round(&gumstack, &arguments).await;
         round(&plain, &arguments).await;
         for i in 0..ROUNDS {
-            if i % 2 == 0 {
-                ours.push(round(&gumstack, &arguments).await);
-                theirs.push(round(&plain, &arguments).await);
+            let (a, b) = if i % 2 == 0 {
+                let a = round(&gumstack, &arguments).await;
+                (a, round(&plain, &arguments).await)
             } else {
-                theirs.push(round(&plain, &arguments).await);
-                ours.push(round(&gumstack, &arguments).await);
-            }
+                let b = round(&plain, &arguments).await;
+                (round(&gumstack, &arguments).await, b)
+            };
+            ours.push(a);
+            theirs.push(b);
+            ratios.push(a.as_secs_f64() / b.as_secs_f64());
         }
+        ratios.sort_by(f64::total_cmp);
+        let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
         let (ours, theirs) = (median(ours), median(theirs));
-        println!("tool call through rmcp in one process (median of {ROUNDS} x {CALLS} calls, one thread)");
-        println!("| server | µs per call |");
+        println!(
+            "tool call through rmcp in one process ({ROUNDS} pairs of rounds of {CALLS} calls, one thread)"
+        );
+        println!("| server | µs per call (median round) |");
         println!("|---|---:|");
         println!("| gumstack (`auth = none`) | {:.2} |", ours.as_secs_f64() * 1e6);
         println!("| hand-written rmcp | {:.2} |", theirs.as_secs_f64() * 1e6);
         println!(
-            "ratio gumstack / plain: {:.3} ({:+.0} ns per call)",
-            ours.as_secs_f64() / theirs.as_secs_f64(),
-            (ours.as_secs_f64() - theirs.as_secs_f64()) * 1e9
+            "ratio gumstack / plain per pair: median {:.3}, quartiles {:.3}–{:.3} ({:+.0} ns per call at the median)",
+            quartile(2),
+            quartile(1),
+            quartile(3),
+            (quartile(2) - 1.0) * theirs.as_secs_f64() * 1e9
         );
     });
 }
