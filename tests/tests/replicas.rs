@@ -8,7 +8,7 @@ use gumstack::testing::MockProvider;
 use gumstack_tests::{
     HttpServer, TEST_KEY, args,
     balancer::Balancer,
-    first_text, free_port, generate, mcp_status,
+    first_text, generate, mcp_status,
     oauth::{OAuthClient, connect_with_token, pkce},
     postgres::fresh_database,
     stub_openai,
@@ -38,8 +38,21 @@ async fn replica(
         ("GUMSTACK_PUBLIC_URL", public_url),
     ];
     all.extend_from_slice(env);
-    let addr = format!("127.0.0.1:{}", free_port());
-    (HttpServer::start_at(example, &all, &addr, extra).await, dir)
+    // Port 0: a port picked beforehand could be taken meanwhile by any outgoing
+    // connection of the tests running alongside.
+    (HttpServer::start(example, &all, extra).await, dir)
+}
+
+/// Whether the replica at `url` answers 401 to `token` within a second.
+async fn refused_within_a_second(url: &str, token: &str) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while tokio::time::Instant::now() < deadline {
+        if mcp_status(url, token).await == StatusCode::UNAUTHORIZED {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
 }
 
 struct Pair {
@@ -122,15 +135,11 @@ async fn a_client_alternating_between_replicas_sees_no_difference() {
         StatusCode::BAD_REQUEST,
         "the replay revoked the whole grant, on every replica: {after}"
     );
-    // Both replicas refuse the revoked access tokens (the other replica's cache
-    // of checked tokens lasts at most 5 s).
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    // Both replicas refuse the revoked access tokens at once (the other one
+    // hears of it through the database).
+    let new_access = rotated["access_token"].as_str().unwrap();
     for replica in &pair.replicas {
-        let new_access = rotated["access_token"].as_str().unwrap();
-        assert_eq!(
-            mcp_status(&replica.0.url, new_access).await,
-            StatusCode::UNAUTHORIZED
-        );
+        assert!(refused_within_a_second(&replica.0.url, new_access).await);
     }
 }
 
@@ -176,10 +185,10 @@ async fn a_code_is_redeemed_once_whichever_replica_is_asked() {
     assert_eq!(second, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"], "invalid_grant");
     // Reuse revokes what the code gave: at once on the replica that saw the
-    // reuse, and within the 5 s its checked-token cache lasts on the other.
+    // reuse, and on the other as soon as it hears of it (not after its cache
+    // of checked tokens expires, 5 s).
     assert_eq!(mcp_status(&url_1, access).await, StatusCode::UNAUTHORIZED);
-    tokio::time::sleep(Duration::from_secs(6)).await;
-    assert_eq!(mcp_status(&url_0, access).await, StatusCode::UNAUTHORIZED);
+    assert!(refused_within_a_second(&url_0, access).await);
 }
 
 #[tokio::test]

@@ -1063,3 +1063,59 @@ async fn postgres_grant_locks_hold_across_replicas_until_released() {
         .unwrap();
     third.release().await.unwrap();
 }
+
+/// PostgreSQL only (SQLite has one process): an access token revoked through
+/// one replica stops being accepted by another replica's cache of checked
+/// tokens at once, through `LISTEN`/`NOTIFY`, well before the cache's 5 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_revocations_reach_the_other_replicas_cached_tokens() {
+    let place = Place::postgres().await;
+    let (one, two) = (place.open().await, place.open().await);
+    one.put_grant(&grant("grant-1", 1_000)).await.unwrap();
+    for hash in ["access-1", "access-2", "access-3"] {
+        one.put_token(&token(hash, TokenKind::Access, "grant-1", later()))
+            .await
+            .unwrap();
+    }
+    one.put_grant(&grant("grant-2", 1_000)).await.unwrap();
+    one.put_token(&token("access-4", TokenKind::Access, "grant-2", later()))
+        .await
+        .unwrap();
+    // Replica two checks (and caches) every token.
+    for hash in ["access-1", "access-2", "access-3", "access-4"] {
+        assert!(
+            two.get_token(hash, TokenKind::Access)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    let gone_within_a_second = |hash: &'static str| {
+        let two = two.clone();
+        async move {
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+            while tokio::time::Instant::now() < deadline {
+                if two
+                    .get_token(hash, TokenKind::Access)
+                    .await
+                    .unwrap()
+                    .is_none()
+                {
+                    return true;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            false
+        }
+    };
+    one.delete_token("access-1").await.unwrap();
+    assert!(gone_within_a_second("access-1").await, "one token revoked");
+    one.set_grant_disconnected("grant-1", true).await.unwrap();
+    assert!(
+        gone_within_a_second("access-2").await,
+        "a disconnected grant"
+    );
+    assert!(gone_within_a_second("access-3").await);
+    one.delete_grant("grant-2").await.unwrap();
+    assert!(gone_within_a_second("access-4").await, "a deleted grant");
+}

@@ -7,6 +7,7 @@
 //! single-use things (codes, refresh tokens) are consumed by an atomic
 //! `UPDATE ... WHERE used = 0`, which holds across processes.
 
+mod checked;
 mod migrations;
 mod sql;
 

@@ -4,11 +4,7 @@
 //! is plain SQL both accept (`$N` parameters, `RETURNING`, `ON CONFLICT`); the
 //! only engine-specific parts are how a migration and a refresh take their lock.
 
-use std::{
-    path::Path,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{path::Path, time::Duration};
 
 use async_trait::async_trait;
 use sqlx::{
@@ -18,7 +14,9 @@ use sqlx::{
 
 use super::{
     ClientRecord, CodeRecord, Consumed, GrantLock, GrantRecord, Lock, PendingRecord,
-    SESSION_LIFETIME, Store, Timestamp, TokenKind, TokenRecord, migrations::MIGRATIONS,
+    SESSION_LIFETIME, Store, Timestamp, TokenKind, TokenRecord,
+    checked::{self, CheckedTokens, Revoked},
+    migrations::MIGRATIONS,
 };
 use crate::{Error, Result};
 
@@ -31,19 +29,13 @@ pub enum Backend {
     Postgres,
 }
 
-/// How long another replica's revocation of an access token can go unseen here
-/// (RFC 7009 allows a short propagation delay); this process's own revocations
-/// take effect at once.
-const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5);
-const TOKEN_CACHE_CAPACITY: usize = 100_000;
-
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
     /// Access tokens checked lately, so the bearer check of each request needs
     /// no query.
-    access_tokens: Arc<quick_cache::sync::Cache<String, (TokenRecord, Instant)>>,
+    checked: CheckedTokens,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -115,6 +107,7 @@ impl SqlStore {
             })?;
         let store = Self::new(pool, Backend::Postgres);
         store.migrate().await?;
+        store.checked.listen(url.to_owned());
         Ok(store)
     }
 
@@ -122,14 +115,24 @@ impl SqlStore {
         Self {
             pool,
             backend,
-            access_tokens: Arc::new(quick_cache::sync::Cache::new(TOKEN_CACHE_CAPACITY)),
+            checked: CheckedTokens::new(),
         }
     }
 
-    /// Forget the cached access tokens of a grant (revoked, disconnected, deleted).
-    fn evict_grant(&self, grant_id: &str) {
-        self.access_tokens
-            .retain(|_, (token, _)| token.grant_id != grant_id);
+    /// Evict revoked access tokens here, and tell the other replicas.
+    async fn revoked(&self, revoked: Revoked<'_>) {
+        self.checked.forget(revoked);
+        if self.backend == Backend::Postgres {
+            // Best effort: a lost notice costs at most `checked::TTL`.
+            let sent = sqlx::query("SELECT 1 AS sent FROM (SELECT pg_notify($1, $2)) AS n")
+                .bind(checked::CHANNEL)
+                .bind(revoked.payload())
+                .fetch_one(&self.pool)
+                .await;
+            if let Err(e) = sent {
+                tracing::warn!("announcing a revocation to the other replicas failed: {e}");
+            }
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -490,7 +493,7 @@ impl Store for SqlStore {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        self.evict_grant(id);
+        self.revoked(Revoked::Grant(id)).await;
         Ok(())
     }
 
@@ -511,7 +514,7 @@ impl Store for SqlStore {
         }
         tx.commit().await?;
         if disconnected {
-            self.evict_grant(id);
+            self.revoked(Revoked::Grant(id)).await;
         }
         Ok(())
     }
@@ -552,8 +555,7 @@ impl Store for SqlStore {
 
     async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>> {
         if kind == TokenKind::Access
-            && let Some((token, at)) = self.access_tokens.get(token_hash)
-            && at.elapsed() < TOKEN_CACHE_TTL
+            && let Some(token) = self.checked.get(token_hash)
         {
             return Ok(Some(token));
         }
@@ -569,8 +571,7 @@ impl Store for SqlStore {
         if let Some(found) = &found
             && kind == TokenKind::Access
         {
-            self.access_tokens
-                .insert(token_hash.to_owned(), (found.clone(), Instant::now()));
+            self.checked.insert(token_hash, found);
         }
         Ok(found)
     }
@@ -601,7 +602,7 @@ impl Store for SqlStore {
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
-        self.access_tokens.remove(token_hash);
+        self.revoked(Revoked::Token(token_hash)).await;
         Ok(())
     }
 
@@ -610,7 +611,7 @@ impl Store for SqlStore {
             .bind(grant_id)
             .execute(&self.pool)
             .await?;
-        self.evict_grant(grant_id);
+        self.revoked(Revoked::Grant(grant_id)).await;
         Ok(())
     }
 
