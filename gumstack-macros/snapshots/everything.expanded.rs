@@ -958,18 +958,19 @@ const _: () = {
         > {
             ::core::result::Result::Ok(::gumstack::__private::list_tools::<Self>())
         }
-        async fn call_tool(
+        fn call_tool(
             &self,
             request: ::gumstack::__private::rmcp::model::CallToolRequestParams,
             context: ::gumstack::__private::rmcp::service::RequestContext<
                 ::gumstack::__private::rmcp::RoleServer,
             >,
-        ) -> ::core::result::Result<
-            ::gumstack::__private::rmcp::model::CallToolResponse,
-            ::gumstack::__private::rmcp::ErrorData,
-        > {
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<
+                ::gumstack::__private::rmcp::model::CallToolResponse,
+                ::gumstack::__private::rmcp::ErrorData,
+            >,
+        > + ::gumstack::__private::rmcp::service::MaybeSendFuture + '_ {
             ::gumstack::__private::call_tool(self, request, context, &__GUMSTACK_STATE)
-                .await
         }
         fn get_tool(
             &self,

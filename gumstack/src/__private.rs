@@ -467,12 +467,14 @@ pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
     S::tools().iter().find(|t| t.name == name).cloned()
 }
 
-pub async fn call_tool<S: Server>(
-    server: &S,
+/// A tool call: the request is taken apart here, before the future is built,
+/// so the future holds only what the call needs (rmcp moves it into a box).
+pub fn call_tool<'a, S: Server>(
+    server: &'a S,
     request: CallToolRequestParams,
     context: rmcp::service::RequestContext<rmcp::RoleServer>,
     state: &'static ServerState,
-) -> std::result::Result<CallToolResponse, ErrorData> {
+) -> impl Future<Output = std::result::Result<CallToolResponse, ErrorData>> + Send + 'a {
     let name: Cow<'static, str> = request.name;
     let arguments = request.arguments.unwrap_or_default();
     // The HTTP host put the caller's grant in the request; `creds()` reads it.
@@ -482,28 +484,31 @@ pub async fn call_tool<S: Server>(
         .and_then(|parts| parts.extensions.get::<crate::authz::Identity>())
         .map(|identity| identity.grant_id.clone());
     let ctx = Context::from_request(&context, state);
-    // A panicking tool answers its own call with an error; the server keeps serving.
-    let call = std::panic::AssertUnwindSafe(
-        crate::host::context::CURRENT_GRANT
-            .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
-    );
-    match futures::FutureExt::catch_unwind(call).await {
-        Ok(Some(result)) => Ok(result.into()),
-        Ok(None) => Err(ErrorData::invalid_params(
-            format!("unknown tool `{name}`"),
-            None,
-        )),
-        Err(panic) => {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "no message".to_owned());
-            tracing::error!(tool = %name, "tool panicked: {reason}");
-            Ok(crate::tools::output::tool_error(format!(
-                "tool `{name}` failed unexpectedly (it panicked); see the server log"
-            ))
-            .into())
+    drop(context);
+    async move {
+        // A panicking tool answers its own call with an error; the server keeps serving.
+        let call = std::panic::AssertUnwindSafe(
+            crate::host::context::CURRENT_GRANT
+                .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
+        );
+        match futures::FutureExt::catch_unwind(call).await {
+            Ok(Some(result)) => Ok(result.into()),
+            Ok(None) => Err(ErrorData::invalid_params(
+                format!("unknown tool `{name}`"),
+                None,
+            )),
+            Err(panic) => {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".to_owned());
+                tracing::error!(tool = %name, "tool panicked: {reason}");
+                Ok(crate::tools::output::tool_error(format!(
+                    "tool `{name}` failed unexpectedly (it panicked); see the server log"
+                ))
+                .into())
+            }
         }
     }
 }

@@ -278,12 +278,16 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                     ::core::result::Result::Ok(#p::list_tools::<Self>())
                 }
 
-                async fn call_tool(
+                // Not `async fn`: the future rmcp boxes is `__private::call_tool`'s
+                // own, which keeps only what the call needs (a smaller copy).
+                fn call_tool(
                     &self,
                     request: #p::rmcp::model::CallToolRequestParams,
                     context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
-                ) -> ::core::result::Result<#p::rmcp::model::CallToolResponse, #p::rmcp::ErrorData> {
-                    #p::call_tool(self, request, context, &__GUMSTACK_STATE).await
+                ) -> impl ::core::future::Future<
+                    Output = ::core::result::Result<#p::rmcp::model::CallToolResponse, #p::rmcp::ErrorData>,
+                > + #p::rmcp::service::MaybeSendFuture + '_ {
+                    #p::call_tool(self, request, context, &__GUMSTACK_STATE)
                 }
 
                 fn get_tool(&self, name: &str) -> ::core::option::Option<#p::rmcp::model::Tool> {
