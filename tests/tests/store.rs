@@ -356,6 +356,25 @@ async fn race<T: Send + 'static>(
     outcomes
 }
 
+/// Exactly one of the racing uses got the value; every other one saw a reuse of
+/// `grant-1`'s value. Returns that reuse.
+fn one_fresh_then_reused<T: std::fmt::Debug + PartialEq>(outcomes: &[Consumed<T>]) -> Consumed<T> {
+    let fresh = outcomes
+        .iter()
+        .filter(|o| matches!(o, Consumed::Fresh(_)))
+        .count();
+    assert_eq!(fresh, 1, "exactly one use wins: {outcomes:?}");
+    let reused = Consumed::Reused {
+        grant_id: "grant-1".into(),
+    };
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == reused).count(),
+        outcomes.len() - 1,
+        "{outcomes:?}"
+    );
+    reused
+}
+
 async fn concurrent_code_use_has_one_winner(place: Place) {
     place
         .open()
@@ -367,19 +386,7 @@ async fn concurrent_code_use_has_one_winner(place: Place) {
         Box::pin(async move { store.consume_code("code-1").await.unwrap() })
     })
     .await;
-    let fresh = outcomes
-        .iter()
-        .filter(|o| matches!(o, Consumed::Fresh(_)))
-        .count();
-    assert_eq!(fresh, 1, "exactly one use wins: {outcomes:?}");
-    let reused = Consumed::Reused {
-        grant_id: "grant-1".into(),
-    };
-    assert_eq!(
-        outcomes.iter().filter(|o| **o == reused).count(),
-        19,
-        "{outcomes:?}"
-    );
+    one_fresh_then_reused(&outcomes);
 }
 
 async fn grants_round_trip_and_upsert(place: Place) {
@@ -688,19 +695,7 @@ async fn concurrent_refresh_has_one_winner(place: Place) {
         Box::pin(async move { store.consume_refresh_token("refresh-1").await.unwrap() })
     })
     .await;
-    let fresh = outcomes
-        .iter()
-        .filter(|o| matches!(o, Consumed::Fresh(_)))
-        .count();
-    assert_eq!(fresh, 1, "exactly one use wins: {outcomes:?}");
-    let reused = Consumed::Reused {
-        grant_id: "grant-1".into(),
-    };
-    assert_eq!(
-        outcomes.iter().filter(|o| **o == reused).count(),
-        19,
-        "{outcomes:?}"
-    );
+    let reused = one_fresh_then_reused(&outcomes);
     assert_eq!(
         place
             .open()
