@@ -94,17 +94,27 @@ impl SqlStore {
 
     /// Connect to the PostgreSQL database at `url` and migrate it.
     pub async fn connect_postgres(url: &str) -> Result<Self> {
+        let unreachable = |e: sqlx::Error| {
+            Error::config(format!(
+                "cannot connect to the database of GUMSTACK_DATABASE_URL ({}): {e}",
+                redact_url(url)
+            ))
+        };
+        // One connection first: its error says why (refused, bad password...),
+        // where the pool's would only say it timed out.
+        use sqlx::Connection;
+        sqlx::AnyConnection::connect(url)
+            .await
+            .map_err(unreachable)?
+            .close()
+            .await
+            .map_err(unreachable)?;
         let pool = AnyPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await
-            .map_err(|e| {
-                Error::config(format!(
-                    "cannot connect to the database of GUMSTACK_DATABASE_URL ({}): {e}",
-                    redact_url(url)
-                ))
-            })?;
+            .map_err(unreachable)?;
         let store = Self::new(pool, Backend::Postgres);
         store.migrate().await?;
         store.checked.listen(url.to_owned());
