@@ -137,6 +137,16 @@ pub async fn run_example(name: &str, env: &[(&str, &str)], args: &[&str]) -> std
     .expect("run example")
 }
 
+/// Run an example that must refuse to start; its stderr (the reason).
+pub async fn start_up_error(name: &str, env: &[(&str, &str)], args: &[&str]) -> String {
+    let output = run_example(name, env, args).await;
+    assert!(
+        !output.status.success(),
+        "{name} {args:?} was expected to fail"
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// Text of the first content block of a tool result.
 pub fn first_text(result: &rmcp::model::CallToolResult) -> &str {
     result

@@ -50,9 +50,7 @@ async fn cred_tool_uses_development_credentials() {
 
 #[tokio::test]
 async fn oauth_server_without_provider_settings_stops_start_up_naming_them() {
-    let output = gumstack_tests::run_example("linear", &[], &["serve", "--stdio"]).await;
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = gumstack_tests::start_up_error("linear", &[], &["serve", "--stdio"]).await;
     assert!(stderr.contains("LINEAR_CLIENT_ID is not set"), "{stderr}");
 }
 

@@ -373,14 +373,10 @@ async fn bad_database_settings_stop_start_up_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path().to_str().unwrap();
     let serve = ["serve", "--http", "127.0.0.1:0"];
-    let stderr_of = |output: std::process::Output| {
-        assert!(!output.status.success());
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    };
 
     // Replicas must share the sealing key: a key file per machine will not do.
     let database = fresh_database().await;
-    let output = gumstack_tests::run_example(
+    let stderr = gumstack_tests::start_up_error(
         "openai",
         &[
             ("GUMSTACK_DATA_DIR", dir),
@@ -389,14 +385,13 @@ async fn bad_database_settings_stop_start_up_with_a_clear_message() {
         &serve,
     )
     .await;
-    let stderr = stderr_of(output);
     assert!(
         stderr.contains("GUMSTACK_DATABASE_URL is set but GUMSTACK_SECRET_KEY is not"),
         "{stderr}"
     );
 
     // Only PostgreSQL takes a URL.
-    let output = gumstack_tests::run_example(
+    let stderr = gumstack_tests::start_up_error(
         "openai",
         &[
             ("GUMSTACK_DATA_DIR", dir),
@@ -406,11 +401,10 @@ async fn bad_database_settings_stop_start_up_with_a_clear_message() {
         &serve,
     )
     .await;
-    let stderr = stderr_of(output);
     assert!(stderr.contains("must be a postgres:// URL"), "{stderr}");
 
     // An unreachable server is named, without its password, with the reason.
-    let output = gumstack_tests::run_example(
+    let stderr = gumstack_tests::start_up_error(
         "openai",
         &[
             ("GUMSTACK_DATA_DIR", dir),
@@ -423,7 +417,6 @@ async fn bad_database_settings_stop_start_up_with_a_clear_message() {
         &serve,
     )
     .await;
-    let stderr = stderr_of(output);
     assert!(
         stderr.contains("cannot connect to the database of GUMSTACK_DATABASE_URL"),
         "{stderr}"
