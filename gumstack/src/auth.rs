@@ -93,6 +93,16 @@ impl TokenResponse {
     }
 }
 
+/// A provider account, as [`AuthProvider::get_account`] describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// A stable identifier of the account at the provider (its subject); `None`
+    /// when the provider does not say.
+    pub id: Option<String>,
+    /// A display name (an email, a login).
+    pub nickname: String,
+}
+
 /// Whether [`AuthProvider::revoke`] did anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Revoked {
@@ -134,6 +144,23 @@ pub trait AuthProvider: Sized + Send + Sync + 'static {
 
     /// A display name for the connected account (an email, a login).
     fn get_nickname(&self, access_token: &str) -> impl Future<Output = Result<String>> + Send;
+
+    /// Who the connected account is: a stable id (the provider's subject, e.g.
+    /// userinfo `sub` or `id`) and its display name.
+    ///
+    /// The id decides whether a disconnected grant may be reconnected: the host
+    /// stores the new tokens in the old grant only when the account that signed in
+    /// has the same id, and refuses when either id is unknown. The default asks
+    /// [`get_nickname`](AuthProvider::get_nickname) and knows no id, so a refused
+    /// grant is then always replaced by a fresh authorization.
+    fn get_account(&self, access_token: &str) -> impl Future<Output = Result<Account>> + Send {
+        async move {
+            Ok(Account {
+                id: None,
+                nickname: self.get_nickname(access_token).await?,
+            })
+        }
+    }
 
     /// Revoke a token at the provider. Optional: the default does nothing.
     fn revoke(&self, token: &str) -> impl Future<Output = Result<Revoked>> + Send {
@@ -177,12 +204,22 @@ impl OAuthCredentials {
 /// redirect_uri)` have no room for a verifier, so the host makes one per
 /// authorization, keeps it with the pending request, and lends it to the provider
 /// while it runs `get_url` and `exchange`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Pkce {
     /// `code_challenge` (with `code_challenge_method=S256`) for the authorization URL.
     pub challenge: String,
     /// `code_verifier` for the token request.
     pub verifier: String,
+}
+
+/// The verifier is a secret until the code is exchanged: never printed.
+impl std::fmt::Debug for Pkce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pkce")
+            .field("challenge", &self.challenge)
+            .field("verifier", &"[REDACTED]")
+            .finish()
+    }
 }
 
 tokio::task_local! {
@@ -215,5 +252,18 @@ impl Pkce {
     /// Run a sync `f` with this pair as [`Pkce::current`].
     pub(crate) fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
         PKCE.sync_scope(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_debug_hides_the_verifier() {
+        let pkce = Pkce::generate();
+        let printed = format!("{pkce:?}");
+        assert!(!printed.contains(&pkce.verifier), "{printed}");
+        assert!(printed.contains(&pkce.challenge), "{printed}");
     }
 }

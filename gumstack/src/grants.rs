@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 use crate::{
     AuthProvider, CredentialField, Credentials, Error, ErrorKind, OAuthCredentials, Result,
     Revoked, Secret, TokenResponse,
+    auth::Account,
     authz::tokens,
     seal::Sealer,
     store::{GrantRecord, Store, Timestamp, now},
@@ -27,8 +28,12 @@ use crate::{
 pub(crate) const LOCAL_GRANT: &str = "local";
 
 const CACHE_CAPACITY: usize = 10_000;
-/// Refresh this long before the provider's expiry, so a token never expires mid-call.
+/// Refresh at most this long before the provider's expiry, so a token never
+/// expires mid-call...
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// ...and at most this fraction of the token's lifetime before it: a token that
+/// lives 5 s is used for 4 s, not refreshed on every call.
+const REFRESH_MARGIN_DIVISOR: Timestamp = 5;
 const REFRESH_ATTEMPTS: u32 = 4;
 
 type Check =
@@ -44,7 +49,7 @@ pub(crate) trait DynProvider: Send + Sync {
         redirect_uri: &'a str,
     ) -> BoxFuture<'a, Result<TokenResponse>>;
     fn refresh<'a>(&'a self, refresh_token: &'a str) -> BoxFuture<'a, Result<TokenResponse>>;
-    fn get_nickname<'a>(&'a self, access_token: &'a str) -> BoxFuture<'a, Result<String>>;
+    fn get_account<'a>(&'a self, access_token: &'a str) -> BoxFuture<'a, Result<Account>>;
     fn revoke<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Revoked>>;
 }
 
@@ -65,8 +70,8 @@ impl<P: AuthProvider> DynProvider for P {
     fn refresh<'a>(&'a self, refresh_token: &'a str) -> BoxFuture<'a, Result<TokenResponse>> {
         Box::pin(AuthProvider::refresh(self, refresh_token))
     }
-    fn get_nickname<'a>(&'a self, access_token: &'a str) -> BoxFuture<'a, Result<String>> {
-        Box::pin(AuthProvider::get_nickname(self, access_token))
+    fn get_account<'a>(&'a self, access_token: &'a str) -> BoxFuture<'a, Result<Account>> {
+        Box::pin(AuthProvider::get_account(self, access_token))
     }
     fn revoke<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Revoked>> {
         Box::pin(AuthProvider::revoke(self, token))
@@ -81,6 +86,36 @@ struct StoredTokens {
     token_type: String,
     scope: Option<String>,
     expires_at: Option<Timestamp>,
+    /// When the access token was obtained; with `expires_at`, its lifetime.
+    /// (Absent in grants stored before it was recorded.)
+    #[serde(default)]
+    obtained_at: Option<Timestamp>,
+}
+
+/// When tokens obtained at `obtained_at` and expiring at `expires_at` are
+/// refreshed: `REFRESH_MARGIN` before expiry, or a fifth of their lifetime if
+/// that is shorter. `None`: they do not expire.
+fn refresh_at(obtained_at: Option<Timestamp>, expires_at: Option<Timestamp>) -> Option<Timestamp> {
+    let expires_at = expires_at?;
+    let margin = REFRESH_MARGIN.as_secs() as Timestamp;
+    let margin = match obtained_at {
+        Some(obtained) => margin.min((expires_at - obtained).max(0) / REFRESH_MARGIN_DIVISOR),
+        None => margin,
+    };
+    Some(expires_at - margin)
+}
+
+/// Whether tokens must be refreshed `now`. Tokens obtained this very second are
+/// used as they are, whatever their lifetime: another call just refreshed them,
+/// and asking again would only repeat its work (a provider that answers
+/// `expires_in: 0` is not asked once per call).
+fn refresh_due(
+    obtained_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+    now: Timestamp,
+) -> bool {
+    refresh_at(obtained_at, expires_at).is_some_and(|at| at <= now)
+        && obtained_at.is_none_or(|obtained| obtained < now)
 }
 
 impl StoredTokens {
@@ -99,12 +134,12 @@ impl StoredTokens {
             token_type: "Bearer".into(),
             scope: tokens.scope.or(previous_scope),
             expires_at: tokens.expires_in.map(|s| now() + s as Timestamp),
+            obtained_at: Some(now()),
         }
     }
 
     fn needs_refresh(&self) -> bool {
-        self.expires_at
-            .is_some_and(|at| at - (REFRESH_MARGIN.as_secs() as Timestamp) <= now())
+        refresh_due(self.obtained_at, self.expires_at, now())
     }
 
     fn credentials(&self, nickname: Option<String>) -> OAuthCredentials {
@@ -132,6 +167,7 @@ impl StoredTokens {
 enum Mode {
     Cred {
         fields: &'static [CredentialField],
+        parse: fn(&BTreeMap<String, String>) -> crate::authz::FormErrors,
         check: Box<Check>,
     },
     OAuth {
@@ -148,10 +184,11 @@ pub struct Grants {
     cache: quick_cache::sync::Cache<String, Arc<dyn Any + Send + Sync>>,
 }
 
-/// OAuth credentials in the cache, with the expiry that decides a refresh.
+/// OAuth credentials in the cache, with the times that decide a refresh.
 struct CachedTokens {
     creds: Arc<OAuthCredentials>,
-    refresh_at: Option<Timestamp>,
+    obtained_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
 }
 
 impl Grants {
@@ -175,6 +212,7 @@ impl Grants {
             sealer,
             Mode::Cred {
                 fields: C::FIELDS,
+                parse: parse_errors::<C>,
                 check,
             },
         )
@@ -211,6 +249,19 @@ impl Grants {
         &self.store
     }
 
+    /// What is wrong with the submitted values, without the `validate` hook.
+    pub fn parse_errors(&self, values: &BTreeMap<String, String>) -> crate::authz::FormErrors {
+        match &self.mode {
+            Mode::Cred { parse, .. } => parse(values),
+            Mode::OAuth { .. } => crate::authz::FormErrors::default(),
+        }
+    }
+
+    /// What seals grants (and the provider-leg PKCE verifiers of pending requests).
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+
     /// Parse the submitted values and run the type's `validate` hook.
     pub async fn check(&self, values: &BTreeMap<String, String>) -> crate::authz::FormErrors {
         match &self.mode {
@@ -224,15 +275,17 @@ impl Grants {
         id: &'a str,
         client_id: Option<&'a str>,
         plain: &'a [u8],
-        nickname: Option<String>,
+        account: (Option<String>, Option<String>),
         created_at: Timestamp,
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
+            let (nickname, account_id) = account;
             let record = GrantRecord {
                 sealed: self.sealer.seal(plain, &context(id)),
                 id: id.to_owned(),
                 client_id: client_id.map(str::to_owned),
                 nickname,
+                account_id,
                 created_at,
                 updated_at: now(),
                 disconnected: false,
@@ -253,23 +306,25 @@ impl Grants {
     ) -> Result<String> {
         let id = id.map_or_else(tokens::random, str::to_owned);
         let json = Zeroizing::new(serde_json::to_vec(values)?);
-        self.seal_and_store(&id, client_id, &json, nickname, now())
+        self.seal_and_store(&id, client_id, &json, (nickname, None), now())
             .await?;
         Ok(id)
     }
 
-    /// Seal the provider's tokens into a new grant (or replace grant `id`).
+    /// Seal the provider's tokens into a new grant (or replace grant `id`), for
+    /// `account` (`None` when the provider could not say who signed in).
     pub async fn create_oauth(
         &self,
         client_id: Option<&str>,
         id: Option<&str>,
         tokens: TokenResponse,
-        nickname: Option<String>,
+        account: Option<Account>,
     ) -> Result<String> {
         let id = id.map_or_else(tokens::random, str::to_owned);
         let stored = StoredTokens::from_response(tokens, None, None);
         let json = Zeroizing::new(serde_json::to_vec(&stored)?);
-        self.seal_and_store(&id, client_id, &json, nickname, now())
+        let account = account.map_or((None, None), |a| (Some(a.nickname), a.id));
+        self.seal_and_store(&id, client_id, &json, account, now())
             .await?;
         Ok(id)
     }
@@ -366,7 +421,7 @@ impl Grants {
                 id,
                 record.client_id.as_deref(),
                 &json,
-                record.nickname.clone(),
+                (record.nickname.clone(), record.account_id.clone()),
                 record.created_at,
             )
             .await?;
@@ -375,9 +430,8 @@ impl Grants {
         let creds = Arc::new(stored.credentials(record.nickname.clone()));
         let cached: Arc<dyn Any + Send + Sync> = Arc::new(CachedTokens {
             creds: creds.clone(),
-            refresh_at: stored
-                .expires_at
-                .map(|at| at - REFRESH_MARGIN.as_secs() as Timestamp),
+            obtained_at: stored.obtained_at,
+            expires_at: stored.expires_at,
         });
         self.cache.insert(id.to_owned(), cached);
         drop(_guard);
@@ -391,10 +445,7 @@ impl Grants {
     fn cached_fresh(&self, id: &str) -> Option<Arc<OAuthCredentials>> {
         let hit = self.cache.get(id)?;
         let cached = hit.downcast_ref::<CachedTokens>()?;
-        match cached.refresh_at {
-            Some(at) if at <= now() => None,
-            _ => Some(cached.creds.clone()),
-        }
+        (!refresh_due(cached.obtained_at, cached.expires_at, now())).then(|| cached.creds.clone())
     }
 
     /// Mark a grant disconnected: its access tokens go, the grant stays for a
@@ -416,7 +467,7 @@ impl Grants {
             id,
             record.client_id.as_deref(),
             &json,
-            record.nickname,
+            (record.nickname, record.account_id),
             record.created_at,
         )
         .await
@@ -473,23 +524,67 @@ fn context(grant_id: &str) -> String {
     format!("grant:{grant_id}")
 }
 
-async fn check<C: Credentials>(values: &BTreeMap<String, String>) -> crate::authz::FormErrors {
+fn field_errors(e: crate::CredentialsError) -> crate::authz::FormErrors {
     let mut errors = crate::authz::FormErrors::default();
-    match C::from_map(values) {
-        Err(e) => {
-            for f in e.fields {
-                let message = match f.invalid {
-                    None => format!("{} is required", f.field.label),
-                    Some(why) => format!("{}: {why}", f.field.label),
-                };
-                errors.fields.insert(f.field.name, message);
-            }
-        }
-        Ok(creds) => {
-            if let Err(why) = creds.validate().await {
-                errors.form = Some(why);
-            }
-        }
+    for f in e.fields {
+        let message = match f.invalid {
+            None => format!("{} is required", f.field.label),
+            Some(why) => format!("{}: {why}", f.field.label),
+        };
+        errors.fields.insert(f.field.name, message);
     }
     errors
+}
+
+fn parse_errors<C: Credentials>(values: &BTreeMap<String, String>) -> crate::authz::FormErrors {
+    C::from_map(values)
+        .err()
+        .map(field_errors)
+        .unwrap_or_default()
+}
+
+async fn check<C: Credentials>(values: &BTreeMap<String, String>) -> crate::authz::FormErrors {
+    match C::from_map(values) {
+        Err(e) => field_errors(e),
+        Ok(creds) => crate::authz::FormErrors {
+            form: creds.validate().await.err(),
+            ..Default::default()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_margin_fits_the_token_lifetime() {
+        // (obtained, expires, now, due)
+        let cases = [
+            // one hour: refreshed 60 s before expiry
+            (Some(0), Some(3600), 3539, false),
+            (Some(0), Some(3600), 3540, true),
+            // five seconds: a fifth of the lifetime (1 s) before expiry
+            (Some(100), Some(105), 103, false),
+            (Some(100), Some(105), 104, true),
+            // two minutes: 24 s before
+            (Some(0), Some(120), 95, false),
+            (Some(0), Some(120), 96, true),
+            // obtained this second: used as it is, even when it lives 0 s
+            (Some(50), Some(50), 50, false),
+            (Some(50), Some(50), 51, true),
+            // never expires
+            (Some(0), None, 1_000_000, false),
+            // stored before `obtained_at` was kept: the old 60 s margin
+            (None, Some(1000), 939, false),
+            (None, Some(1000), 940, true),
+        ];
+        for (obtained, expires, now, due) in cases {
+            assert_eq!(
+                refresh_due(obtained, expires, now),
+                due,
+                "obtained {obtained:?}, expires {expires:?}, now {now}"
+            );
+        }
+    }
 }

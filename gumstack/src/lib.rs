@@ -61,7 +61,7 @@ mod tools;
 #[doc(hidden)]
 pub mod __private;
 
-pub use auth::{AuthProvider, OAuthCredentials, Revoked, TokenResponse};
+pub use auth::{Account, AuthProvider, OAuthCredentials, Revoked, TokenResponse};
 pub use completion::CompletionValues;
 pub use context::Context;
 pub use credentials::{

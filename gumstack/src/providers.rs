@@ -18,7 +18,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::{AuthProvider, Error, Result, Revoked, Secret, TokenResponse, auth::Pkce};
+use crate::{
+    AuthProvider, Error, Result, Revoked, Secret, TokenResponse,
+    auth::{Account, Pkce},
+};
 
 const HTTP_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -40,6 +43,13 @@ pub struct OAuth2Provider {
     pub pkce: bool,
     /// Userinfo fields tried in order for the nickname (e.g. `email`, `login`).
     pub nickname_fields: Vec<String>,
+    /// Userinfo fields tried in order for the account's stable id (`sub`, `id`):
+    /// a reconnection is accepted only for the same id.
+    pub account_id_fields: Vec<String>,
+    /// Ask `userinfo_url` with this GraphQL query (a POST) instead of a GET, and
+    /// read the account from the object at this JSON pointer of the answer
+    /// (Linear: `{ viewer { id name email } }` at `/data/viewer`).
+    pub userinfo_graphql: Option<(String, String)>,
     /// Extra query parameters of the authorization URL.
     pub extra_authorize_params: Vec<(String, String)>,
     http: reqwest::Client,
@@ -81,6 +91,8 @@ impl OAuth2Provider {
             nickname_fields: ["email", "login", "preferred_username", "name"]
                 .map(String::from)
                 .to_vec(),
+            account_id_fields: ["sub", "id", "user_id"].map(String::from).to_vec(),
+            userinfo_graphql: None,
             extra_authorize_params: Vec::new(),
             http: reqwest::Client::builder()
                 .timeout(HTTP_TIMEOUT)
@@ -223,12 +235,27 @@ impl AuthProvider for OAuth2Provider {
     }
 
     async fn get_nickname(&self, access_token: &str) -> Result<String> {
+        Ok(self.get_account(access_token).await?.nickname)
+    }
+
+    /// From one userinfo request: the first of `account_id_fields` (a string or a
+    /// number) and of `nickname_fields`. Without a userinfo URL the id is unknown
+    /// and the nickname is the provider's name.
+    async fn get_account(&self, access_token: &str) -> Result<Account> {
         let Some(url) = &self.userinfo_url else {
-            return Ok(self.name.clone());
+            return Ok(Account {
+                id: None,
+                nickname: self.name.clone(),
+            });
         };
-        let response = self
-            .http
-            .get(url)
+        let request = match &self.userinfo_graphql {
+            Some((query, _)) => self
+                .http
+                .post(url)
+                .json(&serde_json::json!({ "query": query })),
+            None => self.http.get(url),
+        };
+        let response = request
             .bearer_auth(access_token)
             .header("Accept", "application/json")
             .header("User-Agent", "gumstack")
@@ -242,12 +269,16 @@ impl AuthProvider for OAuth2Provider {
             )));
         }
         let body: Value = response.json().await?;
-        Ok(self
-            .nickname_fields
-            .iter()
-            .find_map(|f| body[f.as_str()].as_str())
-            .unwrap_or(&self.name)
-            .to_owned())
+        let info = match &self.userinfo_graphql {
+            Some((_, pointer)) => body.pointer(pointer).unwrap_or(&Value::Null),
+            None => &body,
+        };
+        Ok(account_from_userinfo(
+            info,
+            &self.account_id_fields,
+            &self.nickname_fields,
+            &self.name,
+        ))
     }
 
     async fn revoke(&self, token: &str) -> Result<Revoked> {
@@ -267,6 +298,27 @@ impl AuthProvider for OAuth2Provider {
             )))
         }
     }
+}
+
+/// The account a userinfo answer describes: the first id field present (strings
+/// and numbers; GitHub's `id` is a number) and the first nickname field.
+fn account_from_userinfo(
+    info: &Value,
+    id_fields: &[String],
+    nickname_fields: &[String],
+    fallback_nickname: &str,
+) -> Account {
+    let id = id_fields.iter().find_map(|f| match &info[f.as_str()] {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    let nickname = nickname_fields
+        .iter()
+        .find_map(|f| info[f.as_str()].as_str().filter(|s| !s.is_empty()))
+        .unwrap_or(fallback_nickname)
+        .to_owned();
+    Account { id, nickname }
 }
 
 /// A preset: a named type for `auth = oauth(...)`, configured from env.
@@ -298,6 +350,9 @@ macro_rules! preset {
             async fn get_nickname(&self, access_token: &str) -> Result<String> {
                 self.0.get_nickname(access_token).await
             }
+            async fn get_account(&self, access_token: &str) -> Result<Account> {
+                self.0.get_account(access_token).await
+            }
             async fn revoke(&self, token: &str) -> Result<Revoked> {
                 self.0.revoke(token).await
             }
@@ -306,10 +361,14 @@ macro_rules! preset {
 }
 
 preset!(
-    /// Linear (`LINEAR_CLIENT_ID`, `LINEAR_CLIENT_SECRET`); scopes `read,write`.
+    /// Linear (`LINEAR_CLIENT_ID`, `LINEAR_CLIENT_SECRET`); scopes `read,write`;
+    /// the account from GraphQL `viewer`.
     LinearProvider, "linear", "LINEAR", |id, secret| {
         let mut p = OAuth2Provider::new("linear", "https://linear.app/oauth/authorize", "https://api.linear.app/oauth/token", id, Some(secret));
         p.revoke_url = Some("https://api.linear.app/oauth/revoke".into());
+        // Linear has no userinfo endpoint: its GraphQL API names the viewer.
+        p.userinfo_url = Some("https://api.linear.app/graphql".into());
+        p.userinfo_graphql = Some(("{ viewer { id name email } }".into(), "/data/viewer".into()));
         p.scopes = vec!["read".into(), "write".into()];
         p.scope_separator = ",";
         p
@@ -317,7 +376,8 @@ preset!(
 );
 
 preset!(
-    /// GitHub (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`); nickname from `login`.
+    /// GitHub (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`); nickname from
+    /// `login`, account id from the numeric `id` of `/user`.
     GitHubProvider, "github", "GITHUB", |id, secret| {
         let mut p = OAuth2Provider::new("github", "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token", id, Some(secret));
         p.userinfo_url = Some("https://api.github.com/user".into());
@@ -376,5 +436,36 @@ mod tests {
         assert_eq!(q["code_challenge"], "CH");
         assert_eq!(q["code_challenge_method"], "S256");
         assert_eq!(q["redirect_uri"], "https://me.example/auth/callback");
+    }
+
+    #[test]
+    fn the_account_id_is_the_first_id_field_string_or_number() {
+        let ids: Vec<String> = ["sub", "id", "user_id"].map(String::from).to_vec();
+        let names: Vec<String> = ["email", "login"].map(String::from).to_vec();
+        let cases = [
+            // (userinfo, id, nickname)
+            (
+                serde_json::json!({"sub": "s-1", "id": 7, "email": "a@x"}),
+                Some("s-1"),
+                "a@x",
+            ),
+            (
+                serde_json::json!({"id": 583231, "login": "octocat"}),
+                Some("583231"),
+                "octocat",
+            ),
+            (
+                serde_json::json!({"user_id": "U1", "sub": ""}),
+                Some("U1"),
+                "p",
+            ),
+            (serde_json::json!({"email": "a@x"}), None, "a@x"),
+            (serde_json::json!(null), None, "p"),
+        ];
+        for (info, id, nickname) in cases {
+            let account = account_from_userinfo(&info, &ids, &names, "p");
+            assert_eq!(account.id.as_deref(), id, "{info}");
+            assert_eq!(account.nickname, nickname, "{info}");
+        }
     }
 }

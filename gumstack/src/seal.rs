@@ -178,7 +178,10 @@ fn decode_key(text: &str, source: &str) -> Result<Zeroizing<[u8; 32]>> {
 fn key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
     let source = path.display().to_string();
     match std::fs::read_to_string(path) {
-        Ok(text) => return decode_key(&text, &source),
+        Ok(text) => {
+            check_private(path)?;
+            return decode_key(&text, &source);
+        }
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             return Err(Error::config(format!(
                 "cannot read the secret key file {source}: {e}"
@@ -210,6 +213,34 @@ fn key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
             "cannot create the secret key file {source}: {e}"
         ))),
     }
+}
+
+/// A key file other users can read (or write) is refused: whoever reads it
+/// opens every sealed credential.
+fn check_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| {
+                Error::config(format!(
+                    "cannot read the secret key file {}: {e}",
+                    path.display()
+                ))
+            })?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(Error::config(format!(
+                "the secret key file {} can be read or written by other users (mode {:o}); it must be private to the server's user: run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )));
+        }
+    }
+    let _ = path;
+    Ok(())
 }
 
 /// Create `path` readable by its owner only, failing if it already exists.
@@ -271,6 +302,22 @@ mod tests {
         let wrong = Sealer::from_keys(&[3; 32], &[]);
         let error = wrong.open(&sealed, "c").unwrap_err();
         assert!(error.to_string().contains("GUMSTACK_SECRET_KEY"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("gumstack-seal-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(KEY_FILE);
+        let _ = std::fs::remove_file(&path);
+        key_file(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let error = key_file(&path).unwrap_err().to_string();
+        assert!(error.contains("chmod 600"), "{error}");
+        assert!(error.contains("644"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

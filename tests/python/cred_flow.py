@@ -84,8 +84,8 @@ class Person:
                 raise RuntimeError(f"consent page: HTTP {consent.status_code}: {consent.text}")
             if "Python SDK client" not in consent.text:
                 raise RuntimeError("the consent page does not name the client")
-            if "gumstack_csrf" not in browser.cookies:
-                raise RuntimeError(f"GET /authorize set no gumstack_csrf cookie: {consent.headers}")
+            if "gumstack_browser" not in browser.cookies:
+                raise RuntimeError(f"GET /authorize set no gumstack_browser cookie: {consent.headers}")
             approve_url = urljoin(authorization_url, form_action(consent.text, "/authorize"))
             form = await browser.post(
                 approve_url,

@@ -245,10 +245,15 @@ pub const TEST_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 impl CredServer {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Started with these settings too (e.g. `GUMSTACK_TEST_MODE`, a public URL).
+    pub async fn start_with(extra_env: &[(&str, &str)]) -> Self {
         let upstream = format!("http://{}/v1", stub_openai().await);
         let data_dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
         let addr = format!("127.0.0.1:{}", free_port());
-        let server = Self::start_in(&data_dir, &upstream, &addr, &[]).await;
+        let server = Self::start_in(&data_dir, &upstream, &addr, extra_env).await;
         Self {
             server,
             data_dir,
@@ -297,4 +302,94 @@ pub async fn mcp_status(mcp_url: &str, token: &str) -> reqwest::StatusCode {
         .await
         .expect("POST /mcp")
         .status()
+}
+
+/// Wait until 1-second tokens of the mock provider, issued just now, are due for
+/// a refresh: the host uses tokens obtained within the current second as they
+/// are, and refreshes a 1 s token when it expires.
+pub async fn until_tokens_expire() {
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+}
+
+/// The SQLite store an example keeps in `data_dir`, opened beside it.
+pub async fn store_file(data_dir: &std::path::Path) -> sqlx::SqlitePool {
+    let db = data_dir.join("gumstack.db");
+    sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .expect("open the example's SQLite store")
+}
+
+/// How many rows `table` of the store in `data_dir` holds: what a refused
+/// request must not have added.
+pub async fn rows(data_dir: &std::path::Path, table: &str) -> i64 {
+    let pool = store_file(data_dir).await;
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(&pool)
+        .await
+        .expect("count rows");
+    pool.close().await;
+    n
+}
+
+/// A client ID metadata document served on loopback (servers accept http and
+/// loopback documents only with `GUMSTACK_TEST_MODE`).
+pub struct MetadataDocument {
+    /// Its URL: the client's `client_id`.
+    pub url: String,
+    /// How many times it was fetched.
+    pub fetched: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl MetadataDocument {
+    /// A document for `redirect_uri`, naming itself as `client_id` (or
+    /// `claimed_id`, a lie), sent with `cache_control` when given.
+    pub async fn serve(
+        redirect_uri: &str,
+        claimed_id: Option<&str>,
+        cache_control: Option<&'static str>,
+    ) -> Self {
+        use axum::{Json, Router, response::IntoResponse, routing::get};
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/client.json", listener.local_addr().unwrap());
+        let fetched = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = fetched.clone();
+        let document = serde_json::json!({
+            "client_id": claimed_id.unwrap_or(&url),
+            "client_name": "Metadata Document Client",
+            "redirect_uris": [redirect_uri],
+            "token_endpoint_auth_method": "none",
+        });
+        tokio::spawn(async move {
+            let app = Router::new().route(
+                "/client.json",
+                get(move || {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let mut response = Json(document.clone()).into_response();
+                    if let Some(value) = cache_control {
+                        response
+                            .headers_mut()
+                            .insert("cache-control", value.parse().unwrap());
+                    }
+                    async move { response }
+                }),
+            );
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self { url, fetched }
+    }
+
+    pub fn fetches(&self) -> usize {
+        self.fetched.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A client whose `client_id` is this document, on the server at `mcp_url`.
+    pub fn client(&self, mcp_url: &str) -> oauth::OAuthClient {
+        oauth::OAuthClient {
+            base: mcp_url.trim_end_matches("/mcp").to_owned(),
+            client_id: self.url.clone(),
+            browser: oauth::Browser::default(),
+            http: reqwest::Client::new(),
+        }
+    }
 }

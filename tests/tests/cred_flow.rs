@@ -3,7 +3,7 @@
 //! stub OpenAI on loopback.
 
 use gumstack_tests::{
-    CredServer, TEST_KEY, first_text, generate,
+    CredServer, MetadataDocument, TEST_KEY, first_text, generate,
     oauth::{Browser, OAuthClient, REDIRECT_URI, connect_with_token, pkce},
     start_up_error,
 };
@@ -118,9 +118,12 @@ async fn discovery_documents_and_the_401_challenge() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // The challenge names the scope to ask for (MCP authorization: SHOULD).
     assert_eq!(
         response.headers()["www-authenticate"].to_str().unwrap(),
-        format!("Bearer resource_metadata=\"{base}/.well-known/oauth-protected-resource/mcp\"")
+        format!(
+            "Bearer resource_metadata=\"{base}/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\""
+        )
     );
 
     for path in [
@@ -137,6 +140,7 @@ async fn discovery_documents_and_the_401_challenge() {
             .unwrap();
         assert_eq!(prm["resource"], format!("{base}/mcp"));
         assert_eq!(prm["authorization_servers"], json!([base]));
+        assert_eq!(prm["scopes_supported"], json!(["mcp"]));
     }
     let asm: Value = http
         .get(format!("{base}/.well-known/oauth-authorization-server"))
@@ -436,17 +440,7 @@ async fn bad_inputs_are_refused_with_clear_errors() {
         .browser
         .get(&client.authorize_url(&challenge, "s7"))
         .await;
-    let denied = client
-        .browser
-        .post(
-            &format!("{base}/authorize"),
-            &[
-                ("pending", &consent.input("pending").unwrap()),
-                ("csrf", &consent.input("csrf").unwrap()),
-                ("decision", "deny"),
-            ],
-        )
-        .await;
+    let denied = client.decide(&consent, "deny").await;
     assert_eq!(
         denied.redirect_param("error").as_deref(),
         Some("access_denied")
@@ -610,49 +604,12 @@ async fn a_tampered_sealed_value_is_an_error_not_a_crash() {
     assert!(mcp.list_all_tools().await.is_ok());
 }
 
-/// A client ID metadata document served on loopback: `client_id` is its URL.
-async fn serve_metadata_document(redirect_uri: &str, lie_about_id: bool) -> String {
-    use axum::{Json, Router, routing::get};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/client.json", listener.local_addr().unwrap());
-    let document = json!({
-        "client_id": if lie_about_id { "https://someone-else.example/client.json".to_owned() } else { url.clone() },
-        "client_name": "Metadata Document Client",
-        "redirect_uris": [redirect_uri],
-        "token_endpoint_auth_method": "none",
-    });
-    tokio::spawn(async move {
-        let app = Router::new().route("/client.json", get(move || async move { Json(document) }));
-        axum::serve(listener, app).await.unwrap();
-    });
-    url
-}
-
 #[tokio::test]
 async fn client_id_metadata_documents_are_fetched_and_checked() {
     // Test mode lets the server fetch documents from loopback over http.
-    let upstream = format!("http://{}/v1", gumstack_tests::stub_openai().await);
-    let dir = tempfile::tempdir().unwrap();
-    let dir_path = dir.path().to_str().unwrap().to_owned();
-    let server = gumstack_tests::HttpServer::start(
-        "openai",
-        &[
-            ("GUMSTACK_DATA_DIR", &dir_path),
-            ("GUMSTACK_SECRET_KEY", TEST_KEY),
-            ("OPENAI_BASE_URL", &upstream),
-            ("GUMSTACK_TEST_MODE", "true"),
-        ],
-        &[],
-    )
-    .await;
-    let base = server.url.trim_end_matches("/mcp").to_owned();
-    let document = serve_metadata_document(REDIRECT_URI, false).await;
-    let client = OAuthClient {
-        base: base.clone(),
-        client_id: document.clone(),
-        browser: Browser::default(),
-        http: reqwest::Client::new(),
-    };
+    let server = CredServer::start_with(&[("GUMSTACK_TEST_MODE", "true")]).await;
+    let document = MetadataDocument::serve(REDIRECT_URI, None, None).await;
+    let client = document.client(server.url());
     let consent = client
         .browser
         .get(&client.authorize_url(&pkce().1, "s"))
@@ -660,18 +617,20 @@ async fn client_id_metadata_documents_are_fetched_and_checked() {
     assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
     assert!(consent.body.contains("Metadata Document Client"));
     let (access, _) = client.tokens(&[("api_key", "sk-cimd")]).await;
-    let mcp = connect_with_token(&server.url, &access).await;
+    let mcp = connect_with_token(server.url(), &access).await;
     assert!(first_text(&generate(&mcp, "x").await).starts_with("auth=Bearer sk-cimd"));
 
     // A document whose client_id is not its own URL is refused.
-    let liar = serve_metadata_document(REDIRECT_URI, true).await;
-    let page = client
+    let liar = MetadataDocument::serve(
+        REDIRECT_URI,
+        Some("https://someone-else.example/client.json"),
+        None,
+    )
+    .await;
+    let page = liar
+        .client(server.url())
         .browser
-        .get(
-            &client
-                .authorize_url("x".repeat(43).as_str(), "s")
-                .replace(&urlencode(&document), &urlencode(&liar)),
-        )
+        .get(&liar.client(server.url()).authorize_url(&pkce().1, "s"))
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(
@@ -681,32 +640,28 @@ async fn client_id_metadata_documents_are_fetched_and_checked() {
     );
 }
 
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
 #[tokio::test]
 async fn outside_test_mode_private_and_http_metadata_documents_are_refused() {
     let server = CredServer::start().await;
-    let document = serve_metadata_document(REDIRECT_URI, false).await;
-    let https_loopback = document.replace("http://", "https://");
-    let client = OAuthClient {
-        base: server.url().trim_end_matches("/mcp").to_owned(),
-        client_id: https_loopback.clone(),
-        browser: Browser::default(),
-        http: reqwest::Client::new(),
-    };
+    let document = MetadataDocument::serve(REDIRECT_URI, None, None).await;
+    let mut client = document.client(server.url());
+    client.client_id = document.url.replace("http://", "https://");
     let page = client
         .browser
         .get(&client.authorize_url(&pkce().1, "s"))
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("private address"), "{}", page.body);
+    assert!(
+        !page
+            .body
+            .replace(&client.client_id, "")
+            .contains("127.0.0.1"),
+        "the refusal does not say where the host points: {}",
+        page.body
+    );
     // Plain http client IDs are not metadata documents at all: unknown client.
-    let client = OAuthClient {
-        client_id: document,
-        ..client
-    };
+    let client = document.client(server.url());
     let page = client
         .browser
         .get(&client.authorize_url(&pkce().1, "s"))

@@ -5,7 +5,7 @@
 use std::{process::Stdio, time::Duration};
 
 use gumstack::testing::MockProvider;
-use gumstack_tests::{TEST_KEY, connect_stdio, example, first_text};
+use gumstack_tests::{TEST_KEY, connect_stdio, example, first_text, until_tokens_expire};
 use rmcp::model::CallToolRequestParams;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -37,6 +37,23 @@ async fn login_over_a_loopback_callback_then_serve_and_logout() {
     })
     .await
     .unwrap();
+    // Anything else reaching the loopback callback first (another program, a
+    // forged redirect) is refused, and the login keeps waiting for the real answer.
+    let callback = url::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+        .expect("redirect_uri in the provider URL");
+    let forged = reqwest::get(format!("{callback}?code=forged&state=forged"))
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), reqwest::StatusCode::BAD_REQUEST);
+    let no_state = reqwest::get(format!("{callback}?code=forged"))
+        .await
+        .unwrap();
+    assert_eq!(no_state.status(), reqwest::StatusCode::BAD_REQUEST);
+
     // The person's browser: the provider approves and redirects to the loopback callback.
     let page = reqwest::get(&url).await.unwrap();
     assert!(page.status().is_success());
@@ -58,6 +75,7 @@ async fn login_over_a_loopback_callback_then_serve_and_logout() {
     assert!(rest.contains("Connected as user@example.com"), "{rest}");
 
     // Serving over stdio uses the stored account, refreshing its short-lived token.
+    until_tokens_expire().await;
     provider.set_token_lifetime(Duration::from_secs(3600));
     let client = connect_stdio("oauth2", &env).await;
     let result = client

@@ -264,10 +264,11 @@ async fn oauth_pair(provider: &MockProvider) -> (Pair, String) {
         balancer,
         replicas: vec![a, b],
     };
-    // Tokens that need a refresh at once.
+    // Tokens that have expired by their first use.
     provider.set_token_lifetime(Duration::from_secs(1));
     let client = OAuthClient::register(&pair.mcp()).await;
     let (access, _) = client.oauth_tokens("ada").await;
+    gumstack_tests::until_tokens_expire().await;
     provider.set_token_lifetime(Duration::from_secs(3600));
     (pair, access)
 }

@@ -77,6 +77,7 @@ contract!(
     concurrent_refresh_has_one_winner,
     tokens_are_deleted,
     purge_drops_only_expired,
+    purge_drops_unused_clients_and_abandoned_grants,
     reopening_keeps_data_and_schema,
     concurrent_first_opens_migrate_once,
     stores_on_one_place_share_state,
@@ -115,7 +116,7 @@ fn pending(id: &str, expires_at: i64) -> PendingRecord {
         state: Some("client-state".into()),
         scope: None,
         resource: Some("http://127.0.0.1:8000/mcp".into()),
-        csrf_hash: "csrf-hash".into(),
+        browser_hash: "browser-hash".into(),
         consented: false,
         expires_at,
         reconnect_grant: Some("grant-0".into()),
@@ -141,6 +142,7 @@ fn grant(id: &str, created_at: i64) -> GrantRecord {
         client_id: Some("client-1".into()),
         sealed: format!("sealed-{id}"),
         nickname: Some(format!("user of {id}")),
+        account_id: Some(format!("account of {id}")),
         created_at,
         updated_at: created_at,
         disconnected: false,
@@ -275,19 +277,22 @@ async fn upstream_state_takes_pending_once(place: Place) {
         "no provider leg yet"
     );
     store
-        .set_pending_upstream("req-1", "state-1", "verifier-1")
+        .set_pending_upstream("req-1", "state-1", "verifier-1", "browser-1")
         .await
         .unwrap();
     store
-        .set_pending_upstream("req-2", "state-2", "verifier-2")
+        .set_pending_upstream("req-2", "state-2", "verifier-2", "browser-2")
         .await
         .unwrap();
+    let mut in_browser = request.clone();
+    in_browser.browser_hash = "browser-1".into();
     assert_eq!(
         store
             .take_pending_by_upstream_state("state-1")
             .await
             .unwrap(),
-        Some((request, "verifier-1".into()))
+        Some((in_browser, "verifier-1".into())),
+        "the provider leg records the browser it runs in"
     );
     assert_eq!(
         store
@@ -833,6 +838,76 @@ async fn purge_drops_only_expired(place: Place) {
             grant_id: "grant-1".into()
         },
         "a used, unexpired refresh token is kept so a replay is recognised"
+    );
+}
+
+async fn purge_drops_unused_clients_and_abandoned_grants(place: Place) {
+    let store = place.open().await;
+    let now = store::now();
+    let day = 24 * HOUR;
+    let mut old = client("old-unused");
+    old.created_at = now - day - 10;
+    let mut old_used = client("old-used");
+    old_used.created_at = now - day - 10;
+    let mut young = client("young-unused");
+    young.created_at = now - 10;
+    for c in [&old, &old_used, &young] {
+        store.put_client(c).await.unwrap();
+    }
+    store.client_authorized("old-used").await.unwrap();
+
+    // Disconnected now and never reconnected; disconnected then reconnected;
+    // never disconnected.
+    for id in ["abandoned", "reconnected", "connected"] {
+        store.put_grant(&grant(id, now - 40 * day)).await.unwrap();
+        store
+            .put_token(&token(
+                &format!("{id}-refresh"),
+                TokenKind::Refresh,
+                id,
+                now + 60 * day,
+            ))
+            .await
+            .unwrap();
+    }
+    store
+        .set_grant_disconnected("abandoned", true)
+        .await
+        .unwrap();
+    store
+        .set_grant_disconnected("reconnected", true)
+        .await
+        .unwrap();
+    store
+        .set_grant_disconnected("reconnected", false)
+        .await
+        .unwrap();
+
+    store.purge_expired(now).await.unwrap();
+    assert_eq!(store.get_client("old-unused").await.unwrap(), None);
+    assert!(store.get_client("old-used").await.unwrap().is_some());
+    assert!(store.get_client("young-unused").await.unwrap().is_some());
+
+    store.purge_expired(now + 29 * day).await.unwrap();
+    assert!(
+        store.get_grant("abandoned").await.unwrap().is_some(),
+        "disconnected for less than 30 days"
+    );
+    store.purge_expired(now + 31 * day).await.unwrap();
+    assert_eq!(store.get_grant("abandoned").await.unwrap(), None);
+    assert_eq!(
+        store
+            .consume_refresh_token("abandoned-refresh")
+            .await
+            .unwrap(),
+        Consumed::Unknown,
+        "its tokens went with it"
+    );
+    assert!(store.get_grant("reconnected").await.unwrap().is_some());
+    assert!(store.get_grant("connected").await.unwrap().is_some());
+    assert!(
+        store.get_client("old-used").await.unwrap().is_some(),
+        "a client that authorized is kept"
     );
 }
 

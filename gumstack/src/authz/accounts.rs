@@ -2,8 +2,9 @@
 //! (application, account, since when) and can disconnect one, which revokes the
 //! token at the provider where it can and deletes the grant.
 //!
-//! The browser is recognised by a long-lived, HttpOnly cookie set when it
-//! completes an authorization; the store keeps only its hash.
+//! The browser is recognised by its cookie ([`super::cookies`]), linked to a
+//! grant when it completes that grant's authorization; the store keeps only
+//! its hash.
 
 use std::{sync::Arc, time::Duration};
 
@@ -11,34 +12,15 @@ use askama::Template;
 use axum::{
     Form,
     extract::State,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 
-use super::{AuthServer, flow, pages, tokens};
+use super::{AuthServer, cookies::form_token, flow, pages, tokens};
 
-const BROWSER_COOKIE: &str = "gumstack_browser";
-const ACCOUNTS_CSRF_COOKIE: &str = "gumstack_accounts_csrf";
-const BROWSER_COOKIE_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
-
-pub(super) fn browser_of(headers: &HeaderMap) -> Option<String> {
-    flow::cookie(headers, BROWSER_COOKIE).map(str::to_owned)
-}
-
-pub(super) fn set_browser_cookie(server: &AuthServer, response: &mut Response, token: &str) {
-    let secure = if server.issuer.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "{BROWSER_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        BROWSER_COOKIE_LIFETIME.as_secs()
-    )) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-}
+/// What the accounts page's form token is good for.
+const PURPOSE: &str = "accounts";
 
 struct Row {
     id: String,
@@ -56,12 +38,9 @@ struct Accounts {
 }
 
 pub(super) async fn page(State(server): State<Arc<AuthServer>>, headers: HeaderMap) -> Response {
-    let grants = match browser_of(&headers) {
-        Some(browser) => match server
-            .store
-            .grants_of_browser(&tokens::hash(&browser))
-            .await
-        {
+    let browser = server.cookies.browser(&headers);
+    let grants = match &browser {
+        Some(browser) => match server.store.grants_of_browser(&tokens::hash(browser)).await {
             Ok(grants) => grants,
             Err(e) => {
                 tracing::error!("listing connected accounts failed: {e:#}");
@@ -91,24 +70,17 @@ pub(super) async fn page(State(server): State<Arc<AuthServer>>, headers: HeaderM
             ),
         });
     }
-    let csrf = tokens::random();
-    let mut response = pages::render(
+    pages::render(
         StatusCode::OK,
         &Accounts {
             server_name: server.server_name,
             rows,
-            csrf: csrf.clone(),
+            csrf: browser
+                .as_deref()
+                .map(|b| form_token(b, PURPOSE))
+                .unwrap_or_default(),
         },
-    );
-    flow::set_cookie(
-        &server,
-        &mut response,
-        ACCOUNTS_CSRF_COOKIE,
-        &csrf,
-        "/accounts",
-        "Strict",
-    );
-    response
+    )
 }
 
 #[derive(Deserialize)]
@@ -122,6 +94,9 @@ pub(super) async fn disconnect(
     headers: HeaderMap,
     form: Result<Form<DisconnectForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    if let Some(refused) = flow::refuse_cross_site(&server, &headers) {
+        return refused;
+    }
     let Ok(Form(form)) = form else {
         return pages::message(
             StatusCode::BAD_REQUEST,
@@ -129,9 +104,11 @@ pub(super) async fn disconnect(
             "The form could not be read.",
         );
     };
-    let csrf_ok =
-        flow::cookie(&headers, ACCOUNTS_CSRF_COOKIE).is_some_and(|c| tokens::same(c, &form.csrf));
-    let Some(browser) = browser_of(&headers).filter(|_| csrf_ok) else {
+    let Some(browser) = server
+        .cookies
+        .browser(&headers)
+        .filter(|b| tokens::same(&form_token(b, PURPOSE), &form.csrf))
+    else {
         return pages::message(
             StatusCode::FORBIDDEN,
             "Request not accepted",

@@ -24,7 +24,12 @@ pub(crate) struct Identity {
 const SESSION_HEADER: &str = "mcp-session-id";
 
 fn challenge(server: &AuthServer, error: Option<(&str, &str)>) -> Response {
-    let mut value = format!("Bearer resource_metadata=\"{}\"", server.metadata_url());
+    // `scope`: what to ask for (MCP authorization, scope selection: SHOULD).
+    let mut value = format!(
+        "Bearer resource_metadata=\"{}\", scope=\"{}\"",
+        server.metadata_url(),
+        super::scope::default_scope()
+    );
     if let Some((code, description)) = error {
         value.push_str(&format!(
             ", error=\"{code}\", error_description=\"{description}\""

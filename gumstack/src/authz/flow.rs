@@ -1,20 +1,35 @@
-//! `/authorize`: check the request, ask for consent, collect the credentials,
-//! then send the user back to the client with a single-use code.
+//! `/authorize`: check the request, ask for consent, then collect the
+//! credentials (`cred`) or send the user to the provider (`oauth`), and finally
+//! send the user back to the client with a single-use code.
+//!
+//! Every step after the first page is tied to the browser that opened it (its
+//! cookie, and form tokens derived from it) and checked to come from this
+//! server's own pages (`Origin`, `Sec-Fetch-Site`).
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use axum::{
     Form,
     extract::{Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 
-use super::{AuthServer, clients, pages, tokens};
-use crate::store::{CodeRecord, PendingRecord, now};
+use super::{AuthServer, clients, cookies::form_token, guard, pages, scope, tokens};
+use crate::{
+    auth::Account,
+    store::{CodeRecord, PendingRecord, now},
+};
 
-const CSRF_COOKIE: &str = "gumstack_csrf";
+/// Longest `state` accepted (it is stored and echoed back to the client).
+pub(super) const MAX_STATE_BYTES: usize = 2048;
+/// Longest `resource` (and `redirect_uri`, `client_id`) accepted.
+pub(super) const MAX_URI_BYTES: usize = clients::MAX_URI_BYTES;
+/// Credential form submissions that reach the `validate` hook, per client: a
+/// burst of this many, then one every [`VALIDATE_EVERY`].
+pub(super) const VALIDATE_BURST: u32 = 10;
+pub(super) const VALIDATE_EVERY: Duration = Duration::from_secs(6);
 
 #[derive(Deserialize, Default)]
 pub(super) struct AuthorizeQuery {
@@ -28,28 +43,26 @@ pub(super) struct AuthorizeQuery {
     resource: Option<String>,
 }
 
-/// Where errors go once the redirect URI is trusted: back to the client.
-fn redirect_error(
+/// Send the user back to the client at `redirect_uri` with `params`, the
+/// client's `state` and `iss` (RFC 9207).
+fn back_to_client(
     server: &AuthServer,
     redirect_uri: &str,
+    params: &[(&str, &str)],
     state: Option<&str>,
-    error: &str,
-    description: &str,
 ) -> Response {
-    let mut url = match url::Url::parse(redirect_uri) {
-        Ok(url) => url,
-        Err(_) => {
-            return pages::message(
-                StatusCode::BAD_REQUEST,
-                "Invalid redirect",
-                "The client's redirect URI is not valid.",
-            );
-        }
+    let Ok(mut url) = url::Url::parse(redirect_uri) else {
+        return pages::message(
+            StatusCode::BAD_REQUEST,
+            "Invalid redirect",
+            "The client's redirect URI is not valid.",
+        );
     };
     {
         let mut query = url.query_pairs_mut();
-        query.append_pair("error", error);
-        query.append_pair("error_description", description);
+        for (name, value) in params {
+            query.append_pair(name, value);
+        }
         if let Some(state) = state {
             query.append_pair("state", state);
         }
@@ -58,25 +71,108 @@ fn redirect_error(
     Redirect::to(url.as_str()).into_response()
 }
 
+/// An authorization request the server refuses, once its client is known.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Invalid {
+    pub error: &'static str,
+    pub description: String,
+}
+
+fn invalid(error: &'static str, description: impl Into<String>) -> Invalid {
+    Invalid {
+        error,
+        description: description.into(),
+    }
+}
+
+/// The sizes of an authorization request's parameters (checked before the
+/// client is looked up: nothing oversized is stored or echoed).
+fn check_sizes(q: &AuthorizeQuery) -> Result<(), String> {
+    let limits = [
+        ("state", q.state.as_deref(), MAX_STATE_BYTES),
+        ("scope", q.scope.as_deref(), scope::MAX_BYTES),
+        ("resource", q.resource.as_deref(), MAX_URI_BYTES),
+        ("redirect_uri", q.redirect_uri.as_deref(), MAX_URI_BYTES),
+        ("client_id", q.client_id.as_deref(), MAX_URI_BYTES),
+    ];
+    for (name, value, limit) in limits {
+        if value.is_some_and(|v| v.len() > limit) {
+            return Err(format!("{name} is longer than {limit} bytes"));
+        }
+    }
+    Ok(())
+}
+
+/// The rules of an authorization request once its client and redirect URI are
+/// known: `response_type=code`, PKCE S256, this server as the resource, a
+/// well-formed scope. Returns the code challenge and the granted scope.
+fn check_request(q: &AuthorizeQuery, resource: &str) -> Result<(String, String), Invalid> {
+    if q.response_type.as_deref() != Some("code") {
+        return Err(invalid(
+            "unsupported_response_type",
+            "only response_type=code is supported",
+        ));
+    }
+    let Some(challenge) = q
+        .code_challenge
+        .as_deref()
+        .filter(|c| (43..=128).contains(&c.len()))
+    else {
+        return Err(invalid(
+            "invalid_request",
+            "PKCE is required: send a code_challenge (S256)",
+        ));
+    };
+    if q.code_challenge_method.as_deref() != Some("S256") {
+        return Err(invalid(
+            "invalid_request",
+            "code_challenge_method must be S256",
+        ));
+    }
+    if let Some(asked) = q.resource.as_deref()
+        && asked.trim_end_matches('/') != resource
+    {
+        return Err(invalid(
+            "invalid_target",
+            "this server only issues tokens for its own MCP endpoint",
+        ));
+    }
+    let scope = scope::grant(q.scope.as_deref()).map_err(|why| invalid("invalid_scope", why))?;
+    Ok((challenge.to_owned(), scope))
+}
+
+/// Whether an error may be sent to `redirect_uri` before the user has acted: only
+/// to a loopback address (the user's own machine). Anyone can register
+/// `https://evil.example/...`, and redirecting there would make this server an
+/// open redirector (RFC 9700 4.11.2), so other clients get a page.
+fn errors_may_redirect(redirect_uri: &str) -> bool {
+    url::Url::parse(redirect_uri)
+        .is_ok_and(|u| u.scheme() == "http" && clients::is_loopback_host(u.host()))
+}
+
+fn invalid_request_page(why: &str) -> Response {
+    pages::message(
+        StatusCode::BAD_REQUEST,
+        "Invalid request",
+        &format!("{why}. Return to your application and try again."),
+    )
+}
+
 pub(super) async fn authorize(
     State(server): State<Arc<AuthServer>>,
+    headers: HeaderMap,
     query: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The authorization request could not be read.",
-        );
+        return invalid_request_page("The authorization request could not be read");
     };
+    if let Err(why) = check_sizes(&q) {
+        return invalid_request_page(&format!("The authorization request's {why}"));
+    }
     // Until the client and its redirect URI are known, errors are shown here:
     // redirecting to an unchecked URI would make this an open redirector.
     let Some(client_id) = q.client_id.as_deref().filter(|c| !c.is_empty()) else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The request has no client_id.",
-        );
+        return invalid_request_page("The request has no client_id");
     };
     let client = match clients::resolve(&server, client_id).await {
         Ok(client) => client,
@@ -87,13 +183,7 @@ pub(super) async fn authorize(
     let redirect_uri = match q.redirect_uri.as_deref() {
         Some(uri) => uri,
         None if client.metadata.redirect_uris.len() == 1 => &client.metadata.redirect_uris[0],
-        None => {
-            return pages::message(
-                StatusCode::BAD_REQUEST,
-                "Invalid request",
-                "The request has no redirect_uri.",
-            );
-        }
+        None => return invalid_request_page("The request has no redirect_uri"),
     };
     // Exact match, character for character.
     if !client
@@ -108,60 +198,38 @@ pub(super) async fn authorize(
             "The redirect URI is not one the application registered.",
         );
     }
-    let state = q.state.as_deref();
-    if q.response_type.as_deref() != Some("code") {
-        return redirect_error(
-            &server,
-            redirect_uri,
-            state,
-            "unsupported_response_type",
-            "only response_type=code is supported",
-        );
-    }
-    let Some(challenge) = q
-        .code_challenge
-        .as_deref()
-        .filter(|c| (43..=128).contains(&c.len()))
-    else {
-        return redirect_error(
-            &server,
-            redirect_uri,
-            state,
-            "invalid_request",
-            "PKCE is required: send a code_challenge (S256)",
-        );
+    let (challenge, granted_scope) = match check_request(&q, &server.resource) {
+        Ok(checked) => checked,
+        Err(e) if errors_may_redirect(redirect_uri) => {
+            return back_to_client(
+                &server,
+                redirect_uri,
+                &[("error", e.error), ("error_description", &e.description)],
+                q.state.as_deref(),
+            );
+        }
+        Err(e) => {
+            return pages::message(
+                StatusCode::BAD_REQUEST,
+                "Invalid authorization request",
+                &format!(
+                    "The application sent a request this server cannot accept: {} ({}). Nothing was sent back to it.",
+                    e.description, e.error
+                ),
+            );
+        }
     };
-    if q.code_challenge_method.as_deref() != Some("S256") {
-        return redirect_error(
-            &server,
-            redirect_uri,
-            state,
-            "invalid_request",
-            "code_challenge_method must be S256",
-        );
-    }
-    if let Some(resource) = q.resource.as_deref()
-        && resource.trim_end_matches('/') != server.resource
-    {
-        return redirect_error(
-            &server,
-            redirect_uri,
-            state,
-            "invalid_target",
-            "this server only issues tokens for its own MCP endpoint",
-        );
-    }
 
-    let csrf = tokens::random();
+    let (browser, new_browser) = server.cookies.browser_or_new(&headers);
     let pending = PendingRecord {
         id: tokens::random(),
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),
-        code_challenge: challenge.to_owned(),
+        code_challenge: challenge,
         state: q.state.clone(),
-        scope: q.scope.clone(),
+        scope: Some(granted_scope),
         resource: Some(server.resource.clone()),
-        csrf_hash: tokens::hash(&csrf),
+        browser_hash: tokens::hash(&browser),
         consented: false,
         expires_at: now() + server.lifetimes.pending.as_secs() as i64,
         reconnect_grant: None,
@@ -190,65 +258,45 @@ pub(super) async fn authorize(
         redirect_host,
         fields: server.grants.fields().iter().map(|f| f.label).collect(),
         provider: server.grants.provider().map(|p| p.name().to_owned()),
-        pending: pending.id.clone(),
-        csrf: csrf.clone(),
+        csrf: form_token(&browser, &pending_purpose(&pending.id)),
+        pending: pending.id,
     };
-    with_csrf_cookie(&server, pages::render(StatusCode::OK, &page), &csrf)
-}
-
-/// Set a cookie that lives as long as a pending request, `Secure` over https.
-pub(super) fn set_cookie(
-    server: &AuthServer,
-    response: &mut Response,
-    name: &str,
-    value: &str,
-    path: &str,
-    same_site: &str,
-) {
-    let secure = if server.issuer.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "{name}={value}; Path={path}; HttpOnly; SameSite={same_site}; Max-Age={}{secure}",
-        server.lifetimes.pending.as_secs()
-    )) {
-        response.headers_mut().append(header::SET_COOKIE, value);
+    let mut response = pages::render(StatusCode::OK, &page);
+    if new_browser {
+        server.cookies.set_browser(&mut response, &browser);
     }
-}
-
-fn with_csrf_cookie(server: &AuthServer, mut response: Response, csrf: &str) -> Response {
-    set_cookie(
-        server,
-        &mut response,
-        CSRF_COOKIE,
-        csrf,
-        "/authorize",
-        "Strict",
-    );
     response
 }
 
-pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+/// What the form token of a pending request's pages is good for.
+fn pending_purpose(pending_id: &str) -> String {
+    format!("pending:{pending_id}")
 }
 
-/// The pending request a form post belongs to, after the CSRF checks: the form's
-/// token must equal the cookie set with the page and hash to the stored one.
+/// A form post from another site: the refusal to answer with, before anything
+/// else is looked at.
+pub(super) fn refuse_cross_site(server: &AuthServer, headers: &HeaderMap) -> Option<Response> {
+    let why = guard::same_origin(headers, &server.page_origins).err()?;
+    tracing::warn!("refused a cross-site form post ({why:?})");
+    Some(pages::message(
+        StatusCode::FORBIDDEN,
+        "Request not accepted",
+        "This form was sent from another site, not from this server's own page. Nothing was done; start again from your application.",
+    ))
+}
+
+/// The pending request a form post belongs to, after the checks: it came from
+/// this server's page, from the browser that opened the request (its cookie),
+/// with that page's token. Returns the request and the browser's token.
 async fn checked_pending(
     server: &AuthServer,
     headers: &HeaderMap,
     pending_id: &str,
-    csrf: &str,
-) -> Result<PendingRecord, Response> {
+    token: &str,
+) -> Result<(PendingRecord, String), Response> {
+    if let Some(refused) = refuse_cross_site(server, headers) {
+        return Err(refused);
+    }
     let expired = || {
         pages::message(
             StatusCode::BAD_REQUEST,
@@ -256,23 +304,30 @@ async fn checked_pending(
             "Start again from your application: authorization requests are valid for a few minutes and can be used once.",
         )
     };
+    if !tokens::is_token(pending_id) {
+        return Err(expired());
+    }
     let pending = match server.store.get_pending(pending_id).await {
-        Ok(Some(p)) if p.expires_at >= now() => p,
+        Ok(Some(p)) if p.expires_at >= now() && p.reconnect_grant.is_none() => p,
         Ok(_) => return Err(expired()),
         Err(e) => {
             tracing::error!("reading a pending authorization failed: {e:#}");
             return Err(pages::unavailable());
         }
     };
-    let cookie_ok = cookie(headers, CSRF_COOKIE).is_some_and(|c| tokens::same(c, csrf));
-    if !cookie_ok || !tokens::same(&tokens::hash(csrf), &pending.csrf_hash) {
-        return Err(pages::message(
+    let browser = server
+        .cookies
+        .browser(headers)
+        .filter(|b| tokens::same(&tokens::hash(b), &pending.browser_hash))
+        .filter(|b| tokens::same(&form_token(b, &pending_purpose(&pending.id)), token));
+    match browser {
+        Some(browser) => Ok((pending, browser)),
+        None => Err(pages::message(
             StatusCode::FORBIDDEN,
             "Request not accepted",
             "This form did not come from this browser's authorization page. Start again from your application.",
-        ));
+        )),
     }
-    Ok(pending)
 }
 
 #[derive(Deserialize)]
@@ -282,52 +337,73 @@ pub(super) struct ConsentForm {
     decision: String,
 }
 
-pub(super) async fn consent(
-    State(server): State<Arc<AuthServer>>,
-    headers: HeaderMap,
-    form: Result<Form<ConsentForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
+type ConsentBody = Result<Form<ConsentForm>, axum::extract::rejection::FormRejection>;
+
+/// The consent page's answer: `Ok` with the request and browser when the user
+/// approved (recorded), the response to send otherwise (a refusal, or the
+/// user's own denial, which alone sends `access_denied` back to the client).
+async fn consented(
+    server: &AuthServer,
+    headers: &HeaderMap,
+    form: ConsentBody,
+) -> Result<(PendingRecord, String), Response> {
     let Ok(Form(form)) = form else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The form could not be read.",
-        );
+        return Err(invalid_request_page("The form could not be read"));
     };
-    let pending = match checked_pending(&server, &headers, &form.pending, &form.csrf).await {
-        Ok(p) => p,
-        Err(page) => return page,
-    };
+    let (pending, browser) = checked_pending(server, headers, &form.pending, &form.csrf).await?;
     if form.decision != "approve" {
         let _ = server.store.take_pending(&pending.id).await;
-        return redirect_error(
-            &server,
+        return Err(back_to_client(
+            server,
             &pending.redirect_uri,
+            &[
+                ("error", "access_denied"),
+                ("error_description", "the user denied access"),
+            ],
             pending.state.as_deref(),
-            "access_denied",
-            "the user denied access",
-        );
+        ));
     }
     if let Err(e) = server.store.set_pending_consented(&pending.id).await {
         tracing::error!("recording consent failed: {e:#}");
-        return pages::unavailable();
+        return Err(pages::unavailable());
     }
-    if server.grants.provider().is_some() {
-        return to_provider(&server, &pending).await;
+    Ok((pending, browser))
+}
+
+/// `cred` mode: after consent, the credentials form.
+pub(super) async fn consent_cred(
+    State(server): State<Arc<AuthServer>>,
+    headers: HeaderMap,
+    form: ConsentBody,
+) -> Response {
+    match consented(&server, &headers, form).await {
+        Ok((pending, browser)) => credentials_page(
+            &server,
+            &pending,
+            &browser,
+            BTreeMap::new(),
+            pages::FormErrors::default(),
+        ),
+        Err(response) => response,
     }
-    credentials_page(
-        &server,
-        &pending,
-        &form.csrf,
-        BTreeMap::new(),
-        pages::FormErrors::default(),
-    )
+}
+
+/// `oauth` mode: after consent, on to the provider.
+pub(super) async fn consent_oauth(
+    State(server): State<Arc<AuthServer>>,
+    headers: HeaderMap,
+    form: ConsentBody,
+) -> Response {
+    match consented(&server, &headers, form).await {
+        Ok((pending, browser)) => to_provider(&server, &pending, &browser).await,
+        Err(response) => response,
+    }
 }
 
 fn credentials_page(
     server: &AuthServer,
     pending: &PendingRecord,
-    csrf: &str,
+    browser: &str,
     values: BTreeMap<String, String>,
     errors: pages::FormErrors,
 ) -> Response {
@@ -342,30 +418,27 @@ fn credentials_page(
         &values,
         errors,
         &pending.id,
-        csrf,
+        &form_token(browser, &pending_purpose(&pending.id)),
     );
     pages::render(status, &page)
 }
 
-/// Longest accepted value of one field, and of the whole form.
+/// Longest accepted value of one field.
 const MAX_FIELD_BYTES: usize = 8 * 1024;
 
+/// `cred` mode: the credentials form's answer.
 pub(super) async fn credentials(
     State(server): State<Arc<AuthServer>>,
     headers: HeaderMap,
     form: Result<Form<BTreeMap<String, String>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(Form(mut form)) = form else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The form could not be read.",
-        );
+        return invalid_request_page("The form could not be read");
     };
     let pending_id = form.remove("pending").unwrap_or_default();
     let csrf = form.remove("csrf").unwrap_or_default();
-    let pending = match checked_pending(&server, &headers, &pending_id, &csrf).await {
-        Ok(p) => p,
+    let (pending, browser) = match checked_pending(&server, &headers, &pending_id, &csrf).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
     if !pending.consented {
@@ -400,7 +473,21 @@ pub(super) async fn credentials(
         }
     }
     if errors.is_empty() {
-        errors = server.grants.check(&values).await;
+        errors = server.grants.parse_errors(&values);
+    }
+    if errors.is_empty() {
+        // The `validate` hook may try the values at the provider: bounded per
+        // client, so the form cannot test stolen keys at speed.
+        errors = match server.validations.take(&pending.client_id) {
+            Ok(()) => server.grants.check(&values).await,
+            Err(wait) => pages::FormErrors {
+                form: Some(format!(
+                    "Too many attempts from this application. Wait {} seconds and submit again.",
+                    wait.as_secs().max(1)
+                )),
+                ..Default::default()
+            },
+        };
     }
     if !errors.is_empty() {
         // Secret values are never sent back into the page.
@@ -408,7 +495,7 @@ pub(super) async fn credentials(
             .into_iter()
             .filter(|(k, _)| fields.iter().any(|f| f.name == k && !f.secret))
             .collect();
-        return credentials_page(&server, &pending, &csrf, kept, errors);
+        return credentials_page(&server, &pending, &browser, kept, errors);
     }
     // Single use from here on: a second submit of the same page finds nothing.
     let pending = match server.store.take_pending(&pending.id).await {
@@ -429,14 +516,15 @@ pub(super) async fn credentials(
         .grants
         .create(Some(&pending.client_id), None, &values, None)
         .await;
-    complete(&server, &headers, &pending, grant).await
+    complete(&server, &browser, &pending, grant).await
 }
 
 /// The grant was stored: issue a single-use code and send the user back to the
-/// client. The browser is remembered as the grant's owner for the accounts page.
+/// client. The browser is remembered as the grant's owner (the accounts page,
+/// reconnect links).
 async fn complete(
     server: &AuthServer,
-    headers: &HeaderMap,
+    browser: &str,
     pending: &PendingRecord,
     grant: crate::Result<String>,
 ) -> Response {
@@ -447,14 +535,15 @@ async fn complete(
             return pages::unavailable();
         }
     };
-    let browser = super::accounts::browser_of(headers);
-    let browser_token = browser.clone().unwrap_or_else(tokens::random);
     if let Err(e) = server
         .store
-        .link_browser(&tokens::hash(&browser_token), &grant_id)
+        .link_browser(&tokens::hash(browser), &grant_id)
         .await
     {
         tracing::warn!("remembering the browser of a grant failed: {e:#}");
+    }
+    if let Err(e) = server.store.client_authorized(&pending.client_id).await {
+        tracing::warn!("recording a client's first authorization failed: {e:#}");
     }
     let code = tokens::random();
     let record = CodeRecord {
@@ -471,41 +560,44 @@ async fn complete(
         tracing::error!("storing an authorization code failed: {e:#}");
         return pages::unavailable();
     }
-    let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid redirect",
-            "The client's redirect URI is not valid.",
-        );
-    };
-    {
-        let mut query = url.query_pairs_mut();
-        query.append_pair("code", &code);
-        if let Some(state) = &pending.state {
-            query.append_pair("state", state);
-        }
-        query.append_pair("iss", &server.issuer);
-    }
-    let mut response = Redirect::to(url.as_str()).into_response();
-    if browser.is_none() {
-        super::accounts::set_browser_cookie(server, &mut response, &browser_token);
-    }
-    response
+    back_to_client(
+        server,
+        &pending.redirect_uri,
+        &[("code", &code)],
+        pending.state.as_deref(),
+    )
 }
 
-const UPSTREAM_COOKIE: &str = "gumstack_oauth_state";
+/// The context the provider-leg PKCE verifier of a pending request is sealed to.
+fn verifier_context(pending_id: &str) -> String {
+    format!("pending:{pending_id}")
+}
 
-/// `oauth` mode after consent: on to the provider, with a single-use, expiring
-/// state bound to this pending request and to this browser (a cookie).
-pub(super) async fn to_provider(server: &AuthServer, pending: &PendingRecord) -> Response {
+/// `oauth` mode, after consent or from a reconnect link: on to the provider,
+/// with a single-use, expiring state bound to this pending request and to this
+/// browser, and a PKCE verifier sealed in the store.
+pub(super) async fn to_provider(
+    server: &AuthServer,
+    pending: &PendingRecord,
+    browser: &str,
+) -> Response {
     let Some(provider) = server.grants.provider() else {
         return pages::unavailable();
     };
     let state = tokens::random();
     let pkce = crate::auth::Pkce::generate();
+    let sealed = server
+        .grants
+        .sealer()
+        .seal(pkce.verifier.as_bytes(), &verifier_context(&pending.id));
     if let Err(e) = server
         .store
-        .set_pending_upstream(&pending.id, &tokens::hash(&state), &pkce.verifier)
+        .set_pending_upstream(
+            &pending.id,
+            &tokens::hash(&state),
+            &sealed,
+            &tokens::hash(browser),
+        )
         .await
     {
         tracing::error!("recording the provider state failed: {e:#}");
@@ -513,17 +605,7 @@ pub(super) async fn to_provider(server: &AuthServer, pending: &PendingRecord) ->
     }
     let callback = server.url("/auth/callback");
     let url = pkce.sync_scope(|| provider.get_url(&callback, &state));
-    let mut response = Redirect::to(&url).into_response();
-    // Lax: the provider's redirect back is a top-level cross-site GET.
-    set_cookie(
-        server,
-        &mut response,
-        UPSTREAM_COOKIE,
-        &state,
-        "/auth/callback",
-        "Lax",
-    );
-    response
+    Redirect::to(&url).into_response()
 }
 
 #[derive(Deserialize)]
@@ -535,28 +617,23 @@ pub(super) struct CallbackQuery {
 }
 
 /// How long the provider may take to answer the code exchange.
-const PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+const PROVIDER_TIMEOUT: Duration = Duration::from_secs(20);
+/// Longest provider error text shown on the page.
+const MAX_PROVIDER_ERROR_CHARS: usize = 200;
 
-/// `/auth/callback`: the provider sends the user back here. Nothing is stored
-/// unless the exchange succeeds; every failure shows a page that says what to do.
+/// `/auth/callback` (`oauth` mode): the provider sends the user back here.
+/// Nothing is stored unless the exchange succeeds; every failure shows a page
+/// that says what to do.
 pub(super) async fn callback(
     State(server): State<Arc<AuthServer>>,
     headers: HeaderMap,
     query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The provider's answer could not be read.",
-        );
+        return invalid_request_page("The provider's answer could not be read");
     };
     let Some(provider) = server.grants.provider().cloned() else {
-        return pages::message(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "This server does not connect accounts.",
-        );
+        return pages::unavailable();
     };
     let start_again = "Start again from your application.";
     let Some(state) = q.state.as_deref().filter(|s| !s.is_empty()) else {
@@ -569,20 +646,24 @@ pub(super) async fn callback(
             ),
         );
     };
+    let not_valid = || {
+        pages::message(
+            StatusCode::BAD_REQUEST,
+            "This sign-in is not valid",
+            &format!("It was already used, has expired, or did not start here. {start_again}"),
+        )
+    };
+    if !tokens::is_token(state) {
+        return not_valid();
+    }
     // Single use: the pending request is consumed whatever happens next.
-    let (pending, verifier) = match server
+    let (pending, sealed_verifier) = match server
         .store
         .take_pending_by_upstream_state(&tokens::hash(state))
         .await
     {
         Ok(Some(found)) => found,
-        Ok(None) => {
-            return pages::message(
-                StatusCode::BAD_REQUEST,
-                "This sign-in is not valid",
-                &format!("It was already used, has expired, or did not start here. {start_again}"),
-            );
-        }
+        Ok(None) => return not_valid(),
         Err(e) => {
             tracing::error!("reading a pending authorization failed: {e:#}");
             return pages::unavailable();
@@ -595,7 +676,11 @@ pub(super) async fn callback(
             &format!("Authorization requests are valid for a few minutes. {start_again}"),
         );
     }
-    if !cookie(&headers, UPSTREAM_COOKIE).is_some_and(|c| tokens::same(c, state)) {
+    let Some(browser) = server
+        .cookies
+        .browser(&headers)
+        .filter(|b| tokens::same(&tokens::hash(b), &pending.browser_hash))
+    else {
         return pages::message(
             StatusCode::FORBIDDEN,
             "Request not accepted",
@@ -603,7 +688,7 @@ pub(super) async fn callback(
                 "This answer did not come back to the browser that started the sign-in. {start_again}"
             ),
         );
-    }
+    };
     if let Some(error) = &q.error {
         let denied = error == "access_denied";
         let detail = if denied {
@@ -612,16 +697,22 @@ pub(super) async fn callback(
                 provider.name()
             )
         } else {
-            format!(
-                "{} answered with an error ({error}{}). Nothing was connected. {start_again}",
-                provider.name(),
+            let text: String = format!(
+                "{error}{}",
                 q.error_description
                     .as_deref()
                     .map(|d| format!(": {d}"))
                     .unwrap_or_default()
             )
+            .chars()
+            .take(MAX_PROVIDER_ERROR_CHARS)
+            .collect();
+            format!(
+                "{} answered with an error ({text}). Nothing was connected. {start_again}",
+                provider.name()
+            )
         };
-        tracing::info!("provider returned {error} to the callback");
+        tracing::info!("provider returned an error to the callback");
         return pages::message(
             StatusCode::BAD_REQUEST,
             if denied {
@@ -641,6 +732,18 @@ pub(super) async fn callback(
                 provider.name()
             ),
         );
+    };
+    let verifier = match server
+        .grants
+        .sealer()
+        .open(&sealed_verifier, &verifier_context(&pending.id))
+        .map(|plain| String::from_utf8(plain.to_vec()))
+    {
+        Ok(Ok(verifier)) => verifier,
+        Ok(Err(_)) | Err(_) => {
+            tracing::error!("the sealed PKCE verifier of a pending authorization does not open");
+            return pages::unavailable();
+        }
     };
     let pkce = crate::auth::Pkce {
         challenge: String::new(),
@@ -672,42 +775,47 @@ pub(super) async fn callback(
             );
         }
     };
-    let nickname = match tokio::time::timeout(
+    let account = match tokio::time::timeout(
         PROVIDER_TIMEOUT,
-        provider.get_nickname(tokens.access_token.expose()),
+        provider.get_account(tokens.access_token.expose()),
     )
     .await
     {
-        Ok(Ok(nickname)) => Some(nickname),
+        Ok(Ok(account)) => Some(account),
         Ok(Err(e)) => {
-            tracing::warn!(
-                "asking {} for the account's name failed: {e:#}",
-                provider.name()
-            );
+            tracing::warn!("asking {} who signed in failed: {e:#}", provider.name());
             None
         }
         Err(_) => None,
     };
     if let Some(grant_id) = &pending.reconnect_grant {
-        return finish_reconnect(&server, grant_id, tokens, nickname).await;
+        return finish_reconnect(&server, grant_id, tokens, account).await;
     }
     let grant = server
         .grants
-        .create_oauth(Some(&pending.client_id), None, tokens, nickname)
+        .create_oauth(Some(&pending.client_id), None, tokens, account)
         .await;
-    complete(&server, &headers, &pending, grant).await
+    complete(&server, &browser, &pending, grant).await
+}
+
+/// Whether the account that signed in to reconnect a grant is the grant's own:
+/// both ids known and equal. A nickname is no proof (for some providers it is
+/// the provider's name for every account).
+fn same_account(stored: Option<&str>, signed_in: Option<&str>) -> bool {
+    matches!((stored, signed_in), (Some(a), Some(b)) if a == b)
 }
 
 /// The provider leg of a reconnection succeeded: store the new tokens in the
-/// same grant, if they are for the same account.
+/// same grant, if they are for the same account; otherwise nothing changes and
+/// the new tokens are revoked.
 async fn finish_reconnect(
     server: &AuthServer,
     grant_id: &str,
     tokens: crate::TokenResponse,
-    nickname: Option<String>,
+    account: Option<Account>,
 ) -> Response {
     let previous = match server.store.get_grant(grant_id).await {
-        Ok(Some(grant)) => grant.nickname,
+        Ok(Some(grant)) => grant,
         Ok(None) => {
             return pages::message(
                 StatusCode::BAD_REQUEST,
@@ -720,16 +828,27 @@ async fn finish_reconnect(
             return pages::unavailable();
         }
     };
-    if let (Some(previous), Some(now_signed_in)) = (&previous, &nickname)
-        && previous != now_signed_in
-    {
-        return pages::message(
-            StatusCode::FORBIDDEN,
-            "A different account",
-            &format!(
-                "This connection belongs to {previous}, and you signed in as {now_signed_in}. Nothing was changed; use the link again and sign in as {previous}."
+    let signed_in_id = account.as_ref().and_then(|a| a.id.as_deref());
+    if !same_account(previous.account_id.as_deref(), signed_in_id) {
+        if let Some(provider) = server.grants.provider()
+            && let Err(e) = provider.revoke(tokens.access_token.expose()).await
+        {
+            tracing::debug!("revoking the refused reconnection's token failed: {e:#}");
+        }
+        let owner = previous.nickname.as_deref().unwrap_or("another account");
+        let detail = match (
+            &account,
+            previous.account_id.is_some() && signed_in_id.is_some(),
+        ) {
+            (Some(account), true) => format!(
+                "This connection belongs to {owner}, and you signed in as {}. Nothing was changed. Retry in your application: it will ask you to authorize again; sign in as {owner} then.",
+                account.nickname
             ),
-        );
+            _ => format!(
+                "The provider did not say which account you signed in to, so it cannot be matched to this connection ({owner}). Nothing was changed. Try again in your application: it will ask you to authorize anew."
+            ),
+        };
+        return pages::message(StatusCode::FORBIDDEN, "A different account", &detail);
     }
     match server.grants.reconnect(grant_id, tokens).await {
         Ok(()) => pages::message(
@@ -741,5 +860,106 @@ async fn finish_reconnect(
             tracing::error!("storing reconnected tokens failed: {e:#}");
             pages::unavailable()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESOURCE: &str = "https://mcp.example.com/mcp";
+
+    fn request() -> AuthorizeQuery {
+        AuthorizeQuery {
+            response_type: Some("code".into()),
+            client_id: Some("c".into()),
+            redirect_uri: Some("http://127.0.0.1:9/cb".into()),
+            code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
+            code_challenge_method: Some("S256".into()),
+            state: Some("s".into()),
+            scope: None,
+            resource: Some(RESOURCE.into()),
+        }
+    }
+
+    #[test]
+    fn authorization_request_rules() {
+        type Edit = fn(&mut AuthorizeQuery);
+        // (what is wrong, the error) — RFC 6749 4.1.2.1, RFC 7636 4.4.1, RFC 8707 2
+        let cases: [(Edit, Option<&str>); 9] = [
+            (|_| {}, None),
+            (
+                |q| q.response_type = Some("token".into()),
+                Some("unsupported_response_type"),
+            ),
+            (
+                |q| q.response_type = None,
+                Some("unsupported_response_type"),
+            ),
+            (|q| q.code_challenge = None, Some("invalid_request")),
+            (
+                |q| q.code_challenge = Some("short".into()),
+                Some("invalid_request"),
+            ),
+            (
+                |q| q.code_challenge_method = Some("plain".into()),
+                Some("invalid_request"),
+            ),
+            (
+                |q| q.resource = Some("https://other.example/mcp".into()),
+                Some("invalid_target"),
+            ),
+            (|q| q.resource = Some(format!("{RESOURCE}/")), None),
+            (
+                |q| q.scope = Some("bad\"scope".into()),
+                Some("invalid_scope"),
+            ),
+        ];
+        for (i, (edit, expected)) in cases.into_iter().enumerate() {
+            let mut q = request();
+            edit(&mut q);
+            let got = check_request(&q, RESOURCE).err().map(|e| e.error);
+            assert_eq!(got, expected, "case {i}");
+        }
+        let (_, scope) = check_request(&request(), RESOURCE).unwrap();
+        assert_eq!(scope, "mcp");
+    }
+
+    #[test]
+    fn oversized_parameters_are_named() {
+        let mut q = request();
+        q.state = Some("s".repeat(MAX_STATE_BYTES + 1));
+        assert!(
+            check_sizes(&q)
+                .unwrap_err()
+                .contains("state is longer than 2048 bytes")
+        );
+        let mut q = request();
+        q.scope = Some("s".repeat(scope::MAX_BYTES + 1));
+        assert!(check_sizes(&q).unwrap_err().starts_with("scope"));
+        let mut q = request();
+        q.resource = Some("r".repeat(MAX_URI_BYTES + 1));
+        assert!(check_sizes(&q).unwrap_err().starts_with("resource"));
+        assert_eq!(check_sizes(&request()), Ok(()));
+    }
+
+    #[test]
+    fn errors_redirect_only_to_loopback() {
+        // RFC 9700 4.11.2: no automatic redirect to an unvetted host.
+        assert!(errors_may_redirect("http://127.0.0.1:9/cb"));
+        assert!(errors_may_redirect("http://localhost/cb"));
+        assert!(errors_may_redirect("http://[::1]:8/cb"));
+        assert!(!errors_may_redirect("https://evil.example/cb"));
+        assert!(!errors_may_redirect("https://127.0.0.1/cb"));
+        assert!(!errors_may_redirect("not a url"));
+    }
+
+    #[test]
+    fn a_reconnection_needs_the_same_known_account() {
+        assert!(same_account(Some("u1"), Some("u1")));
+        assert!(!same_account(Some("u1"), Some("u2")));
+        assert!(!same_account(None, Some("u1")));
+        assert!(!same_account(Some("u1"), None));
+        assert!(!same_account(None, None));
     }
 }

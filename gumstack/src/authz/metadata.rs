@@ -15,6 +15,7 @@ pub(super) async fn protected_resource(State(server): State<Arc<AuthServer>>) ->
         "resource": server.resource,
         "authorization_servers": [server.issuer],
         "bearer_methods_supported": ["header"],
+        "scopes_supported": super::scope::SUPPORTED,
         "resource_name": server.server_name,
     }))
 }
@@ -28,6 +29,7 @@ pub(super) async fn authorization_server(
         "token_endpoint": server.url("/token"),
         "registration_endpoint": server.url("/register"),
         "revocation_endpoint": server.url("/revoke"),
+        "scopes_supported": super::scope::SUPPORTED,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],

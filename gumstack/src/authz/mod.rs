@@ -8,10 +8,14 @@
 mod accounts;
 mod bearer;
 mod clients;
+mod cookies;
 mod flow;
+mod guard;
 mod metadata;
 mod pages;
+mod rate;
 pub(crate) mod reconnect;
+mod scope;
 mod token;
 pub(crate) mod tokens;
 
@@ -29,6 +33,10 @@ pub(crate) use bearer::Identity;
 pub(crate) use bearer::require_bearer;
 pub(crate) use clients::client_builder;
 pub use pages::FormErrors;
+
+/// The largest request body any authorization route accepts (registrations,
+/// forms, token requests are all far smaller).
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Lifetimes of what the server issues.
 #[derive(Debug, Clone)]
@@ -65,9 +73,46 @@ pub(crate) struct AuthServer {
     pub http: reqwest::Client,
     /// MCP session id -> the grant that opened it.
     pub sessions: Arc<crate::host::Sessions>,
+    /// How the browser cookie is named and set (`__Host-`/`Secure` on https).
+    pub cookies: cookies::Cookies,
+    /// The origins this server's pages are served from: form posts must come
+    /// from one of them.
+    pub page_origins: Vec<String>,
+    /// Client metadata documents fetched lately.
+    pub documents: clients::Documents,
+    /// Credential validations per client.
+    pub validations: rate::Limiter,
 }
 
 impl AuthServer {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Arc<dyn Store>,
+        grants: Arc<Grants>,
+        issuer: String,
+        server_name: &'static str,
+        lifetimes: Lifetimes,
+        test_mode: bool,
+        http: reqwest::Client,
+        sessions: Arc<crate::host::Sessions>,
+    ) -> Self {
+        Self {
+            store,
+            grants,
+            resource: format!("{issuer}/mcp"),
+            cookies: cookies::Cookies::for_issuer(&issuer),
+            page_origins: guard::page_origins(&issuer),
+            issuer,
+            server_name,
+            lifetimes,
+            test_mode,
+            http,
+            sessions,
+            documents: clients::Documents::new(),
+            validations: rate::Limiter::new(flow::VALIDATE_BURST, flow::VALIDATE_EVERY),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.issuer)
     }
@@ -77,9 +122,13 @@ impl AuthServer {
     }
 }
 
-/// The routes of the authorization server (everything but `/mcp` itself).
+/// The routes of the authorization server (everything but `/mcp` itself). The
+/// mode decides which exist: a `cred` server has the credentials form and no
+/// provider callback or reconnect link; an `oauth` server has those and no
+/// credentials form, so a form post cannot complete an authorization that
+/// never went to the provider.
 pub(crate) fn routes(server: Arc<AuthServer>) -> Router {
-    Router::new()
+    let common = Router::new()
         .route(
             "/.well-known/oauth-protected-resource",
             get(metadata::protected_resource),
@@ -97,18 +146,24 @@ pub(crate) fn routes(server: Arc<AuthServer>) -> Router {
             get(metadata::authorization_server),
         )
         .route("/register", post(clients::register))
-        .route("/authorize", get(flow::authorize).post(flow::consent))
-        .route("/authorize/credentials", post(flow::credentials))
-        .route("/auth/callback", get(flow::callback))
-        .route(
-            "/auth/reconnect",
-            get(reconnect::page).post(reconnect::start),
-        )
-        .route("/accounts", get(accounts::page))
-        .route("/accounts/disconnect", post(accounts::disconnect))
         .route("/token", post(token::token))
         .route("/revoke", post(token::revoke))
-        .with_state(server)
+        .route("/accounts", get(accounts::page))
+        .route("/accounts/disconnect", post(accounts::disconnect));
+    let mode = if server.grants.provider().is_some() {
+        Router::new()
+            .route("/authorize", get(flow::authorize).post(flow::consent_oauth))
+            .route("/auth/callback", get(flow::callback))
+            .route(
+                "/auth/reconnect",
+                get(reconnect::page).post(reconnect::start),
+            )
+    } else {
+        Router::new()
+            .route("/authorize", get(flow::authorize).post(flow::consent_cred))
+            .route("/authorize/credentials", post(flow::credentials))
+    };
+    common.merge(mode).with_state(server)
 }
 
 /// Remove expired pending requests, codes and tokens every few minutes.

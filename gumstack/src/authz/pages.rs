@@ -125,9 +125,13 @@ pub(super) fn render(status: StatusCode, page: &impl Template) -> Response {
                 HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"),
             );
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            // No URL of these pages (they carry request ids) leaves this
+            // origin; `same-origin` rather than `no-referrer`, with which
+            // browsers send `Origin: null` on the pages' own form posts and the
+            // cross-site check could not tell them from an opaque origin.
             headers.insert(
                 header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
+                HeaderValue::from_static("same-origin"),
             );
             headers.insert(
                 header::X_CONTENT_TYPE_OPTIONS,

@@ -15,17 +15,19 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{AuthServer, flow, pages, tokens};
+use super::{AuthServer, cookies::form_token, flow, pages, tokens};
 use crate::{
     Result,
     store::{PendingRecord, Store, now},
 };
 
-const RECONNECT_CSRF_COOKIE: &str = "gumstack_reconnect_csrf";
 /// How long a reconnect link works.
 const LINK_LIFETIME_SECS: i64 = 30 * 60;
 
-/// A fresh single-use link that reconnects grant `grant_id`.
+/// A fresh single-use link that reconnects grant `grant_id`. It works only in a
+/// browser that completed an authorization of that grant: the link reaches the
+/// user through their MCP client, and a link forwarded to someone else must not
+/// put that person's account into this user's grant.
 pub(crate) async fn link(store: &dyn Store, issuer: &str, grant_id: &str) -> Result<String> {
     let id = tokens::random();
     let grant = store.get_grant(grant_id).await?;
@@ -38,7 +40,8 @@ pub(crate) async fn link(store: &dyn Store, issuer: &str, grant_id: &str) -> Res
             state: None,
             scope: None,
             resource: None,
-            csrf_hash: String::new(),
+            // Set to the owner's browser when it opens the link.
+            browser_hash: String::new(),
             consented: false,
             expires_at: now() + LINK_LIFETIME_SECS,
             reconnect_grant: Some(grant_id.to_owned()),
@@ -62,10 +65,18 @@ pub(super) struct LinkQuery {
     id: String,
 }
 
+fn purpose(pending_id: &str) -> String {
+    format!("reconnect:{pending_id}")
+}
+
+/// The reconnect link `id`, for the browser of `headers`: the link must be
+/// valid and the browser one that connected the grant. Returns the link's
+/// request, the grant's account name and the browser's token.
 async fn reconnecting(
     server: &AuthServer,
+    headers: &HeaderMap,
     id: &str,
-) -> std::result::Result<(PendingRecord, Option<String>), Response> {
+) -> std::result::Result<(PendingRecord, Option<String>, String), Response> {
     let expired = || {
         pages::message(
             StatusCode::BAD_REQUEST,
@@ -73,6 +84,9 @@ async fn reconnecting(
             "It was already used or has expired. Call the tool again to get a new one.",
         )
     };
+    if !tokens::is_token(id) {
+        return Err(expired());
+    }
     let pending = match server.store.get_pending(id).await {
         Ok(Some(p)) if p.expires_at >= now() && p.reconnect_grant.is_some() => p,
         Ok(_) => return Err(expired()),
@@ -81,19 +95,37 @@ async fn reconnecting(
             return Err(pages::unavailable());
         }
     };
-    let grant = pending.reconnect_grant.as_deref().unwrap_or_default();
-    match server.store.get_grant(grant).await {
-        Ok(Some(grant)) => Ok((pending, grant.nickname)),
-        Ok(None) => Err(expired()),
+    let grant_id = pending.reconnect_grant.as_deref().unwrap_or_default();
+    let not_yours = || {
+        pages::message(
+            StatusCode::FORBIDDEN,
+            "Open this link where you connected",
+            "This link reconnects an account for the person who connected it, and works only in the browser they used. Nothing was changed. If you are that person, open the link there; otherwise (or if that browser is gone) retry in your application: it will ask you to authorize again, with its own consent page.",
+        )
+    };
+    let Some(browser) = server.cookies.browser(headers) else {
+        return Err(not_yours());
+    };
+    let grants = match server
+        .store
+        .grants_of_browser(&tokens::hash(&browser))
+        .await
+    {
+        Ok(grants) => grants,
         Err(e) => {
-            tracing::error!("reading a grant failed: {e:#}");
-            Err(pages::unavailable())
+            tracing::error!("checking the owner of a reconnect link failed: {e:#}");
+            return Err(pages::unavailable());
         }
+    };
+    match grants.into_iter().find(|g| g.id == grant_id) {
+        Some(grant) => Ok((pending, grant.nickname, browser)),
+        None => Err(not_yours()),
     }
 }
 
 pub(super) async fn page(
     State(server): State<Arc<AuthServer>>,
+    headers: HeaderMap,
     query: std::result::Result<Query<LinkQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
@@ -103,33 +135,23 @@ pub(super) async fn page(
             "The link is incomplete.",
         );
     };
-    let (pending, account) = match reconnecting(&server, &q.id).await {
+    let (pending, account, browser) = match reconnecting(&server, &headers, &q.id).await {
         Ok(found) => found,
         Err(page) => return page,
     };
     let Some(provider) = server.grants.provider() else {
         return pages::unavailable();
     };
-    let csrf = tokens::random();
-    let mut response = pages::render(
+    pages::render(
         StatusCode::OK,
         &Reconnect {
             server_name: server.server_name,
             provider: provider.name().to_owned(),
             account,
+            csrf: form_token(&browser, &purpose(&pending.id)),
             pending: pending.id,
-            csrf: csrf.clone(),
         },
-    );
-    flow::set_cookie(
-        &server,
-        &mut response,
-        RECONNECT_CSRF_COOKIE,
-        &csrf,
-        "/auth/reconnect",
-        "Strict",
-    );
-    response
+    )
 }
 
 #[derive(Deserialize)]
@@ -143,6 +165,9 @@ pub(super) async fn start(
     headers: HeaderMap,
     form: std::result::Result<Form<ReconnectForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    if let Some(refused) = flow::refuse_cross_site(&server, &headers) {
+        return refused;
+    }
     let Ok(Form(form)) = form else {
         return pages::message(
             StatusCode::BAD_REQUEST,
@@ -150,16 +175,16 @@ pub(super) async fn start(
             "The form could not be read.",
         );
     };
-    if !flow::cookie(&headers, RECONNECT_CSRF_COOKIE).is_some_and(|c| tokens::same(c, &form.csrf)) {
+    let (pending, _, browser) = match reconnecting(&server, &headers, &form.pending).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    if !tokens::same(&form_token(&browser, &purpose(&pending.id)), &form.csrf) {
         return pages::message(
             StatusCode::FORBIDDEN,
             "Request not accepted",
             "Open the link again and retry.",
         );
     }
-    let (pending, _) = match reconnecting(&server, &form.pending).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
-    flow::to_provider(&server, &pending).await
+    flow::to_provider(&server, &pending, &browser).await
 }

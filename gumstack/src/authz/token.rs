@@ -11,7 +11,7 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::json;
 
-use super::{AuthServer, clients, tokens};
+use super::{AuthServer, clients, scope, tokens};
 use crate::store::{ClientRecord, Consumed, TokenKind, TokenRecord, now};
 
 fn no_store(mut response: Response) -> Response {
@@ -191,7 +191,27 @@ async fn authorization_code(
             "this server only issues tokens for its own MCP endpoint",
         );
     }
-    issue(server, &record.grant_id, &client.client_id, record.scope).await
+    // The scope is the one granted at /authorize (RFC 6749 4.1.3 has no `scope`).
+    let scope = record.scope.unwrap_or_else(scope::default_scope);
+    match grant_usable(server, &record.grant_id).await {
+        Ok(()) => issue(server, &record.grant_id, &client.client_id, scope).await,
+        Err(response) => response,
+    }
+}
+
+/// Whether tokens may be issued for grant `id` (it exists and is connected).
+async fn grant_usable(server: &AuthServer, id: &str) -> Result<(), Response> {
+    match server.store.get_grant(id).await {
+        Ok(Some(grant)) if grant.disconnected => Err(invalid_grant(
+            "the connected account must be connected again: authorize anew",
+        )),
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(invalid_grant("the authorization was revoked")),
+        Err(e) => {
+            tracing::error!("reading a grant failed: {e:#}");
+            Err(unavailable())
+        }
+    }
 }
 
 async fn refresh(
@@ -206,24 +226,22 @@ async fn refresh(
             "refresh_token is required",
         );
     };
-    let record = match server
-        .store
-        .consume_refresh_token(&tokens::hash(refresh_token))
-        .await
-    {
-        Ok(Consumed::Fresh(record)) => record,
-        Ok(Consumed::Reused { grant_id }) => {
-            // Rotation makes every refresh token single-use: a replay means two
-            // parties hold it, so the whole grant is revoked.
-            tracing::warn!("refresh token reused; revoking its grant");
-            let _ = server.grants.delete(&grant_id).await;
-            return invalid_grant(
-                "the refresh token was already used; the authorization is revoked",
-            );
+    let hash = tokens::hash(refresh_token);
+    // Everything that can refuse a refresh is checked before the token is spent:
+    // a refusal (another client, a wider scope, a grant waiting to be
+    // reconnected) leaves it usable, so the client's next refresh works once
+    // the cause is gone (the user reconnected).
+    let record = match server.store.get_token(&hash, TokenKind::Refresh).await {
+        Ok(Some(record)) => record,
+        // Unknown or already used: spending it tells which (a replay revokes).
+        Ok(None) => {
+            return match spend_refresh_token(server, &hash).await {
+                Ok(_) | Err(None) => invalid_grant("unknown or revoked refresh token"),
+                Err(Some(response)) => response,
+            };
         }
-        Ok(Consumed::Unknown) => return invalid_grant("unknown or revoked refresh token"),
         Err(e) => {
-            tracing::error!("rotating a refresh token failed: {e:#}");
+            tracing::error!("reading a refresh token failed: {e:#}");
             return unavailable();
         }
     };
@@ -233,27 +251,48 @@ async fn refresh(
     if record.client_id != client.client_id {
         return invalid_grant("the refresh token was issued to another client");
     }
-    issue(server, &record.grant_id, &client.client_id, record.scope).await
+    let scope = match scope::narrow(
+        record.scope.as_deref(),
+        form.get("scope").map(String::as_str),
+    ) {
+        Ok(scope) => scope,
+        Err(why) => return error(StatusCode::BAD_REQUEST, "invalid_scope", &why),
+    };
+    if let Err(response) = grant_usable(server, &record.grant_id).await {
+        return response;
+    }
+    match spend_refresh_token(server, &hash).await {
+        Ok(record) => issue(server, &record.grant_id, &client.client_id, scope).await,
+        Err(Some(response)) => response,
+        Err(None) => invalid_grant("unknown or revoked refresh token"),
+    }
+}
+
+/// Mark a refresh token used, once: a second use (a replay: two parties hold
+/// it) revokes its whole grant. `Err(None)`: no such token.
+async fn spend_refresh_token(
+    server: &AuthServer,
+    hash: &str,
+) -> Result<TokenRecord, Option<Response>> {
+    match server.store.consume_refresh_token(hash).await {
+        Ok(Consumed::Fresh(record)) => Ok(record),
+        Ok(Consumed::Reused { grant_id }) => {
+            tracing::warn!("refresh token reused; revoking its grant");
+            let _ = server.grants.delete(&grant_id).await;
+            Err(Some(invalid_grant(
+                "the refresh token was already used; the authorization is revoked",
+            )))
+        }
+        Ok(Consumed::Unknown) => Err(None),
+        Err(e) => {
+            tracing::error!("rotating a refresh token failed: {e:#}");
+            Err(Some(unavailable()))
+        }
+    }
 }
 
 /// Issue an access token and a refresh token for a grant.
-async fn issue(
-    server: &AuthServer,
-    grant_id: &str,
-    client_id: &str,
-    scope: Option<String>,
-) -> Response {
-    match server.store.get_grant(grant_id).await {
-        Ok(Some(grant)) if grant.disconnected => {
-            return invalid_grant("the connected account must be connected again: authorize anew");
-        }
-        Ok(Some(_)) => {}
-        Ok(None) => return invalid_grant("the authorization was revoked"),
-        Err(e) => {
-            tracing::error!("reading a grant failed: {e:#}");
-            return unavailable();
-        }
-    }
+async fn issue(server: &AuthServer, grant_id: &str, client_id: &str, scope: String) -> Response {
     let access = tokens::random();
     let refresh = tokens::random();
     let issued = now();
@@ -263,7 +302,7 @@ async fn issue(
         grant_id: grant_id.to_owned(),
         client_id: client_id.to_owned(),
         resource: server.resource.clone(),
-        scope: scope.clone(),
+        scope: Some(scope.clone()),
         expires_at: issued + ttl.as_secs() as i64,
     };
     for (token, kind, ttl) in [
@@ -275,15 +314,14 @@ async fn issue(
             return unavailable();
         }
     }
-    let mut body = json!({
+    // `scope` always: RFC 6749 5.1 reads its absence as "granted as requested".
+    let body = json!({
         "access_token": access,
         "token_type": "Bearer",
         "expires_in": server.lifetimes.access_token.as_secs(),
         "refresh_token": refresh,
+        "scope": scope,
     });
-    if let Some(scope) = scope {
-        body["scope"] = scope.into();
-    }
     no_store(Json(body).into_response())
 }
 

@@ -11,6 +11,15 @@ pub(crate) fn random() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Whether `value` looks like one of [`random`]'s tokens (43 base64url
+/// characters): anything else a client sends is refused before it is looked up.
+pub(crate) fn is_token(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// What the store keeps instead of a token.
 pub(crate) fn hash(value: &str) -> String {
     crate::seal::hex(&Sha256::digest(value.as_bytes()))
@@ -56,5 +65,8 @@ mod tests {
     fn random_values_differ() {
         assert_ne!(random(), random());
         assert_eq!(random().len(), 43);
+        assert!(is_token(&random()));
+        assert!(!is_token("short"));
+        assert!(!is_token(&"=".repeat(43)));
     }
 }

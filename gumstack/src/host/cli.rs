@@ -21,6 +21,9 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_ACCESS_TOKEN_TTL",
     "GUMSTACK_TEST_MODE",
     "GUMSTACK_LOGIN_PORT",
+    "GUMSTACK_MAX_BODY_BYTES",
+    "GUMSTACK_MAX_CONNECTIONS",
+    "GUMSTACK_HEADER_TIMEOUT",
 ];
 
 #[derive(Parser, Debug)]
@@ -134,7 +137,34 @@ pub(crate) struct Serve {
         default_value_t = 3600
     )]
     pub access_token_ttl: u64,
-    /// For tests only: accept client metadata documents over http and on private addresses.
+    /// Largest request body `/mcp` accepts, in bytes (the authorization routes
+    /// accept 64 KiB).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        env = "GUMSTACK_MAX_BODY_BYTES",
+        default_value_t = 4 * 1024 * 1024
+    )]
+    pub max_body_bytes: usize,
+    /// Most connections open at once; more wait until one closes.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "GUMSTACK_MAX_CONNECTIONS",
+        default_value_t = 1024
+    )]
+    pub max_connections: usize,
+    /// Seconds a connection has to send a request's headers, and may sit idle
+    /// between requests, before it is closed.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "GUMSTACK_HEADER_TIMEOUT",
+        default_value_t = 10
+    )]
+    pub header_timeout: u64,
+    /// For tests only: accept client metadata documents over http and on private
+    /// addresses. Refused unless the public URL is a loopback address.
     #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true)]
     pub test_mode: bool,
     #[command(flatten)]
@@ -150,6 +180,9 @@ pub(crate) struct HttpSettings {
     pub public_url: Option<String>,
     pub access_token_ttl: std::time::Duration,
     pub test_mode: bool,
+    pub max_body_bytes: usize,
+    pub max_connections: usize,
+    pub header_timeout: std::time::Duration,
 }
 
 impl Serve {
@@ -165,10 +198,27 @@ impl Serve {
             }
             None => None,
         };
-        if self.access_token_ttl == 0 {
-            return Err(Error::config(
-                "--access-token-ttl must be at least 1 second",
-            ));
+        for (name, value) in [
+            (
+                "--access-token-ttl (GUMSTACK_ACCESS_TOKEN_TTL)",
+                self.access_token_ttl,
+            ),
+            (
+                "--header-timeout (GUMSTACK_HEADER_TIMEOUT)",
+                self.header_timeout,
+            ),
+            (
+                "--max-connections (GUMSTACK_MAX_CONNECTIONS)",
+                self.max_connections as u64,
+            ),
+            (
+                "--max-body-bytes (GUMSTACK_MAX_BODY_BYTES)",
+                self.max_body_bytes as u64,
+            ),
+        ] {
+            if value == 0 {
+                return Err(Error::config(format!("{name} must be at least 1")));
+            }
         }
         for host in &self.allowed_hosts {
             let host = host.trim();
@@ -186,6 +236,9 @@ impl Serve {
             public_url,
             access_token_ttl: std::time::Duration::from_secs(self.access_token_ttl),
             test_mode: self.test_mode,
+            max_body_bytes: self.max_body_bytes,
+            max_connections: self.max_connections,
+            header_timeout: std::time::Duration::from_secs(self.header_timeout),
         })
     }
 }

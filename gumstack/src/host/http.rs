@@ -1,24 +1,39 @@
-//! Streamable HTTP at `/mcp`, behind the authorization server in `cred` mode.
+//! Streamable HTTP at `/mcp`, behind the authorization server in `cred` and
+//! `oauth` modes, with every input bounded: bodies (size and time), headers and
+//! idle connections (the listener), the `Host` of every route.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::serve::ListenerExt;
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use http_body_util::BodyExt;
 use rmcp::transport::streamable_http_server::{
     StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
 };
+use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::{State, cli::HttpSettings};
+use super::{State as HostState, cli::HttpSettings, listener};
 use crate::{
     Error, Result, Server,
     authz::{self, AuthServer, Lifetimes},
 };
 
+/// How long a client may take to send a whole request body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long requests in flight may run on after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 pub(crate) async fn serve<S>(
     server: Arc<S>,
     addr: SocketAddr,
     settings: HttpSettings,
-    state: State,
+    state: HostState,
 ) -> Result<()>
 where
     S: Server + rmcp::ServerHandler,
@@ -31,6 +46,7 @@ where
     let shutdown = CancellationToken::new();
     let mut config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(settings.allowed_hosts.clone())
+        .with_max_request_body_bytes(settings.max_body_bytes)
         .with_cancellation_token(shutdown.child_token());
     let mut origins = settings.allowed_origins.clone();
     if addr.ip().is_loopback() {
@@ -71,61 +87,311 @@ where
         Arc::new(LocalSessionManager::default()),
         config,
     );
+    // `route_layer`: a path that is not mounted answers 404 without running them.
+    let mcp = axum::Router::new()
+        .nest_service("/mcp", service)
+        .route_layer(middleware::from_fn_with_state(
+            settings.max_body_bytes,
+            mcp_request,
+        ));
 
+    let issuer = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
     let router = match (&state.grants, &state.store, sessions) {
         (Some(grants), Some(store), Some(sessions)) => {
-            let issuer = settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{local}"));
             super::context::set_issuer(&issuer);
-            let auth = Arc::new(AuthServer {
-                store: store.clone(),
-                grants: grants.clone(),
-                resource: format!("{issuer}/mcp"),
-                issuer,
-                server_name: S::NAME,
-                lifetimes: Lifetimes {
+            if settings.test_mode {
+                if !is_loopback_url(&issuer) {
+                    return Err(Error::config(format!(
+                        "GUMSTACK_TEST_MODE lets client metadata documents come from any address, so it only runs on loopback; the public URL {issuer} is not: unset GUMSTACK_TEST_MODE"
+                    )));
+                }
+                tracing::warn!("test mode: client metadata documents are fetched from any address");
+            }
+            let auth = Arc::new(AuthServer::new(
+                store.clone(),
+                grants.clone(),
+                issuer.clone(),
+                S::NAME,
+                Lifetimes {
                     access_token: settings.access_token_ttl,
                     ..Lifetimes::default()
                 },
-                test_mode: settings.test_mode,
-                http: authz::client_builder()
+                settings.test_mode,
+                authz::client_builder()
                     .build()
                     .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
                 sessions,
-            });
-            if settings.test_mode {
-                tracing::warn!("test mode: client metadata documents are fetched from any address");
-            }
+            ));
             authz::spawn_purger(store.clone());
-            let mcp = axum::Router::new().nest_service("/mcp", service).layer(
-                axum::middleware::from_fn_with_state(auth.clone(), authz::require_bearer),
-            );
-            authz::routes(auth).merge(mcp)
+            let mcp = mcp.route_layer(middleware::from_fn_with_state(
+                auth.clone(),
+                authz::require_bearer,
+            ));
+            let pages = authz::routes(auth).route_layer(middleware::from_fn_with_state(
+                authz::MAX_BODY_BYTES,
+                authorization_request,
+            ));
+            pages.merge(mcp)
         }
-        _ => axum::Router::new().nest_service("/mcp", service),
+        _ => mcp,
+    };
+    // rmcp checks `Host` at `/mcp` too, but only after the bearer check: a
+    // rebinding page would learn that a token is needed before being refused.
+    let router = router.layer(middleware::from_fn_with_state(
+        Arc::new(settings.allowed_hosts.clone()),
+        allowed_host,
+    ));
+    let router = if issuer.starts_with("https://") {
+        router.layer(middleware::from_fn(strict_transport_security))
+    } else {
+        router
     };
 
-    // Without TCP_NODELAY a session's reply waits for a delayed ACK (~40 ms a call).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!("TCP_NODELAY not set: {e}");
-        }
-    });
     tracing::info!(
         server = S::NAME,
         "serving MCP over streamable HTTP at http://{local}/mcp (allowed hosts: {})",
         settings.allowed_hosts.join(", ")
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
+    listener::serve(
+        listener,
+        router,
+        listener::Limits {
+            header_timeout: settings.header_timeout,
+            max_connections: settings.max_connections,
+            grace: SHUTDOWN_GRACE,
+        },
+        async move {
             shutdown_signal().await;
             tracing::info!("shutting down");
+            // Ends rmcp's event streams, so their connections can close.
             shutdown.cancel();
-        })
-        .await?;
+        },
+    )
+    .await;
     Ok(())
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    })
+}
+
+/// Why a request body was not read.
+enum BodyError {
+    TooLarge(usize),
+    TooSlow,
+    Broken,
+}
+
+/// Past a body's limit, how much more is read (and dropped) before answering:
+/// a client still sending would otherwise see its connection reset and never
+/// read the 413 that says why.
+const DRAIN_BYTES: usize = 1024 * 1024;
+
+/// Read a whole request body: at most `limit` bytes, within [`BODY_TIMEOUT`].
+async fn read_body(body: Body, limit: usize) -> std::result::Result<Bytes, BodyError> {
+    let read = async {
+        let mut body = std::pin::pin!(body);
+        let mut chunks: Vec<Bytes> = Vec::new();
+        let mut seen = 0usize;
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(|_| BodyError::Broken)?.into_data() else {
+                continue;
+            };
+            seen = seen.saturating_add(data.len());
+            if seen > limit.saturating_add(DRAIN_BYTES) {
+                break;
+            }
+            if seen <= limit {
+                chunks.push(data);
+            }
+        }
+        if seen > limit {
+            return Err(BodyError::TooLarge(limit));
+        }
+        // Most bodies arrive in one chunk: kept as it is, not copied.
+        Ok(match chunks.len() {
+            0 => Bytes::new(),
+            1 => chunks.pop().expect("one chunk"),
+            _ => Bytes::from(chunks.concat()),
+        })
+    };
+    tokio::time::timeout(BODY_TIMEOUT, read)
+        .await
+        .unwrap_or(Err(BodyError::TooSlow))
+}
+
+impl BodyError {
+    fn status_and_message(&self) -> (StatusCode, String) {
+        match self {
+            BodyError::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {limit} bytes"),
+            ),
+            BodyError::TooSlow => (
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} s",
+                    BODY_TIMEOUT.as_secs()
+                ),
+            ),
+            BodyError::Broken => (
+                StatusCode::BAD_REQUEST,
+                "the request body could not be read".to_owned(),
+            ),
+        }
+    }
+}
+
+/// A JSON-RPC error with no id (the request could not be read far enough).
+fn jsonrpc_error(status: StatusCode, code: i32, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": {"code": code, "message": message},
+        })),
+    )
+        .into_response()
+}
+
+/// In front of rmcp at `/mcp`: the body is read within its limits first, and
+/// two of rmcp's answers are put the way clients expect: a body that is not
+/// JSON (rmcp: 415) is a JSON-RPC parse error (400, -32700), one that is JSON
+/// but no JSON-RPC message an invalid request (400, -32600); the end of a
+/// session (`DELETE`, rmcp: 202) is 204, since the Python SDK reads 202 as a
+/// failure.
+async fn mcp_request(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
+    let json = says_json(&parts.headers);
+    let bytes = match read_body(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let (status, message) = e.status_and_message();
+            return jsonrpc_error(status, -32600, &message);
+        }
+    };
+    let mut response = next
+        .run(Request::from_parts(parts, Body::from(bytes.clone())))
+        .await;
+    match (method, response.status()) {
+        (Method::POST, StatusCode::UNSUPPORTED_MEDIA_TYPE) if json => {
+            match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                Err(e) => jsonrpc_error(
+                    StatusCode::BAD_REQUEST,
+                    -32700,
+                    &format!("Parse error: the body is not JSON ({e})"),
+                ),
+                Ok(_) => jsonrpc_error(
+                    StatusCode::BAD_REQUEST,
+                    -32600,
+                    "Invalid Request: the body is JSON but not a JSON-RPC request, notification or response",
+                ),
+            }
+        }
+        (Method::DELETE, StatusCode::ACCEPTED) => {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            response
+        }
+        _ => response,
+    }
+}
+
+/// Whether a request says its body is JSON. rmcp answers 415 both for another
+/// `Content-Type` (left as it is) and for a JSON body it could not read as a
+/// JSON-RPC message (rewritten above).
+fn says_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// In front of the authorization routes: a body of at most `limit` bytes.
+async fn authorization_request(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    match read_body(body, limit).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(e) => {
+            let (status, message) = e.status_and_message();
+            (
+                status,
+                axum::Json(json!({"error": "invalid_request", "error_description": message})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The `Host` allowlist (rmcp's, against DNS rebinding) on every route.
+async fn allowed_host(
+    State(allowed): State<Arc<Vec<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if host.is_some_and(|host| host_allowed(host, &allowed)) {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        ?host,
+        "refused a request with a Host that is not allowed (possible DNS rebinding)"
+    );
+    (
+        StatusCode::FORBIDDEN,
+        "Forbidden: Host header is not allowed",
+    )
+        .into_response()
+}
+
+/// `host[:port]` against entries `host` (any port) or `host:port` (that port),
+/// as rmcp matches them.
+fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let Ok(authority) = host.parse::<axum::http::uri::Authority>() else {
+        return false;
+    };
+    let name = authority.host().trim_matches(['[', ']']);
+    allowed.iter().any(|entry| {
+        let (entry_host, entry_port) = match entry.parse::<axum::http::uri::Authority>() {
+            Ok(a) => (a.host().to_owned(), a.port_u16()),
+            Err(_) => (entry.clone(), None),
+        };
+        entry_host
+            .trim_matches(['[', ']'])
+            .eq_ignore_ascii_case(name)
+            && entry_port.is_none_or(|p| authority.port_u16() == Some(p))
+    })
+}
+
+/// Over https, browsers are told to use nothing else for this host.
+async fn strict_transport_security(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }
 
 async fn shutdown_signal() {
@@ -142,5 +408,31 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_match_as_rmcp_matches_them() {
+        let allowed: Vec<String> = ["localhost", "127.0.0.1", "::1", "mcp.example.com:8443"]
+            .map(String::from)
+            .to_vec();
+        let cases = [
+            ("localhost:8000", true),
+            ("LOCALHOST", true),
+            ("127.0.0.1:1", true),
+            ("[::1]:9", true),
+            ("mcp.example.com:8443", true),
+            ("mcp.example.com", false),
+            ("mcp.example.com:443", false),
+            ("evil.example", false),
+            ("", false),
+        ];
+        for (host, ok) in cases {
+            assert_eq!(host_allowed(host, &allowed), ok, "{host}");
+        }
     }
 }

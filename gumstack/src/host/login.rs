@@ -153,15 +153,31 @@ async fn oauth_login<S: Server>(
         .stderr(std::process::Stdio::null())
         .spawn();
 
+    // Only the answer carrying this login's state ends the wait: anything else
+    // reaching the port (another program, a stale tab) gets 400 and the login
+    // keeps waiting.
     let (tx, rx) = tokio::sync::oneshot::channel::<HashMap<String, String>>();
     let tx = std::sync::Arc::new(std::sync::Mutex::new(Some(tx)));
+    let expected = state.clone();
     let app = axum::Router::new().route(
         "/callback",
         get(move |Query(q): Query<HashMap<String, String>>| async move {
+            let ours = q
+                .get("state")
+                .is_some_and(|s| crate::authz::tokens::same(s, &expected));
+            if !ours {
+                return (
+                    axum::http::StatusCode::BAD_REQUEST,
+                    axum::response::Html("<!doctype html><title>Not this login</title><p>This answer does not belong to the login in progress.</p>"),
+                );
+            }
             if let Some(tx) = tx.lock().expect("callback sender").take() {
                 let _ = tx.send(q);
             }
-            axum::response::Html("<!doctype html><title>Done</title><p>You can close this window and return to the terminal.</p>")
+            (
+                axum::http::StatusCode::OK,
+                axum::response::Html("<!doctype html><title>Done</title><p>You can close this window and return to the terminal.</p>"),
+            )
         }),
     );
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
@@ -170,14 +186,6 @@ async fn oauth_login<S: Server>(
     let answer = answer
         .map_err(|_| Error::msg("login timed out: no answer from the browser within 10 minutes"))?
         .map_err(|_| Error::msg("login cancelled"))?;
-    if !answer
-        .get("state")
-        .is_some_and(|s| crate::authz::tokens::same(s, &state))
-    {
-        return Err(Error::msg(
-            "login refused: the answer's state does not match this login",
-        ));
-    }
     if let Some(error) = answer.get("error") {
         return Err(Error::msg(format!(
             "{} refused the login: {error}",
@@ -188,12 +196,13 @@ async fn oauth_login<S: Server>(
         .get("code")
         .ok_or_else(|| Error::msg("login failed: the answer has no code"))?;
     let tokens = pkce.scope(provider.exchange(code, &redirect_uri)).await?;
-    let nickname = provider
-        .get_nickname(tokens.access_token.expose())
+    let account = provider
+        .get_account(tokens.access_token.expose())
         .await
         .ok();
+    let nickname = account.as_ref().map(|a| a.nickname.clone());
     grants
-        .create_oauth(None, Some(LOCAL_GRANT), tokens, nickname.clone())
+        .create_oauth(None, Some(LOCAL_GRANT), tokens, account)
         .await?;
     eprintln!(
         "Connected{}. `{} serve --stdio` will use this account.",

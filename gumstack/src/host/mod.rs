@@ -5,6 +5,7 @@ mod cli;
 mod config;
 pub(crate) mod context;
 mod http;
+mod listener;
 mod login;
 mod sessions;
 

@@ -81,4 +81,15 @@ pub const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX sessions_by_grant ON sessions (grant_id);
      CREATE INDEX sessions_by_age ON sessions (created_at);",
+    // 6: bounded storage and stable accounts. A pending request is tied to the
+    // browser that opened it (its cookie, hashed; page tokens derive from it);
+    // registered clients that never complete an authorization expire, and so do
+    // grants left disconnected; a grant remembers the provider's account id, so
+    // a reconnection is accepted only for the same account.
+    "ALTER TABLE pending RENAME COLUMN csrf_hash TO browser_hash;
+     ALTER TABLE clients ADD COLUMN authorized_at BIGINT;
+     ALTER TABLE grants ADD COLUMN account_id TEXT;
+     ALTER TABLE grants ADD COLUMN disconnected_at BIGINT;
+     CREATE INDEX clients_by_authorized ON clients (authorized_at, created_at);
+     CREATE INDEX grants_by_disconnected ON grants (disconnected, disconnected_at);",
 ];

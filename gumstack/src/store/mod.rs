@@ -24,6 +24,14 @@ use crate::Result;
 /// (clients open a new one after a 404).
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
+/// How long a registered client that never completed an authorization is kept:
+/// clients that register on every start and never finish do not pile up.
+pub const UNUSED_CLIENT_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a grant the provider refused waits to be reconnected. Past this the
+/// client's refresh tokens (30 days) are dead too, so nobody can resume it.
+pub const DISCONNECTED_GRANT_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 
@@ -71,6 +79,18 @@ pub struct ClientRecord {
     pub created_at: Timestamp,
 }
 
+impl ClientRecord {
+    /// A client known only by its metadata document (nothing stored).
+    pub fn from_document(client_id: &str, metadata: ClientMetadata) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            secret_hash: None,
+            metadata,
+            created_at: now(),
+        }
+    }
+}
+
 /// An authorization request between `/authorize` and the redirect back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingRecord {
@@ -82,8 +102,10 @@ pub struct PendingRecord {
     pub state: Option<String>,
     pub scope: Option<String>,
     pub resource: Option<String>,
-    /// SHA-256 of the CSRF token of the pages of this request.
-    pub csrf_hash: String,
+    /// SHA-256 of the cookie of the browser this request belongs to (empty for a
+    /// reconnect link until its owner's browser opens it): every page of the
+    /// request, and the provider's redirect back, must come from that browser.
+    pub browser_hash: String,
     /// The user approved the consent page.
     pub consented: bool,
     pub expires_at: Timestamp,
@@ -112,6 +134,8 @@ pub struct GrantRecord {
     /// Sealed JSON, bound to `grant:<id>`.
     pub sealed: String,
     pub nickname: Option<String>,
+    /// The provider's stable id of the account (`oauth`), when it says.
+    pub account_id: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// The provider refused its tokens: tools answer with a reconnect link and no
@@ -164,18 +188,29 @@ pub trait Store: Send + Sync + 'static {
     async fn get_meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 
+    /// Store a registration; the same `client_id` again replaces its metadata
+    /// and keeps its registration time.
     async fn put_client(&self, client: &ClientRecord) -> Result<()>;
     async fn get_client(&self, client_id: &str) -> Result<Option<ClientRecord>>;
+    /// A client completed an authorization: it no longer expires unused.
+    async fn client_authorized(&self, client_id: &str) -> Result<()>;
 
     async fn put_pending(&self, pending: &PendingRecord) -> Result<()>;
     async fn get_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
     async fn set_pending_consented(&self, id: &str) -> Result<()>;
     /// Delete and return it: a pending request completes once.
     async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
-    /// Record the state and PKCE verifier of the provider leg of a request.
-    async fn set_pending_upstream(&self, id: &str, state_hash: &str, verifier: &str) -> Result<()>;
+    /// Record the provider leg of a request: its state (hashed), the PKCE
+    /// verifier toward the provider (sealed), and the browser it runs in.
+    async fn set_pending_upstream(
+        &self,
+        id: &str,
+        state_hash: &str,
+        sealed_verifier: &str,
+        browser_hash: &str,
+    ) -> Result<()>;
     /// Delete and return the request whose provider leg has this state, with
-    /// the PKCE verifier toward the provider.
+    /// the (sealed) PKCE verifier toward the provider.
     async fn take_pending_by_upstream_state(
         &self,
         state_hash: &str,
@@ -217,7 +252,9 @@ pub trait Store: Send + Sync + 'static {
     async fn session_grant(&self, id: &str) -> Result<Option<String>>;
     async fn delete_session(&self, id: &str) -> Result<()>;
 
-    /// Drop expired pending requests, codes, tokens and sessions.
+    /// Drop expired pending requests, codes, tokens and sessions, registrations
+    /// that never authorized within [`UNUSED_CLIENT_LIFETIME`], and grants left
+    /// disconnected for [`DISCONNECTED_GRANT_LIFETIME`].
     async fn purge_expired(&self, now: Timestamp) -> Result<()>;
 }
 

@@ -13,8 +13,9 @@ use sqlx::{
 };
 
 use super::{
-    ClientRecord, CodeRecord, Consumed, GrantLock, GrantRecord, Lock, PendingRecord,
-    SESSION_LIFETIME, Store, Timestamp, TokenKind, TokenRecord,
+    ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME, GrantLock, GrantRecord, Lock,
+    PendingRecord, SESSION_LIFETIME, Store, Timestamp, TokenKind, TokenRecord,
+    UNUSED_CLIENT_LIFETIME,
     checked::{self, CheckedTokens, Revoked},
     migrations::MIGRATIONS,
 };
@@ -100,6 +101,7 @@ impl SqlStore {
                 redact_url(url)
             ))
         };
+        warn_on_plaintext(url);
         // One connection first: its error says why (refused, bad password...),
         // where the pool's would only say it timed out.
         use sqlx::Connection;
@@ -195,6 +197,46 @@ impl SqlStore {
     }
 }
 
+/// A database on another machine reached without `sslmode=require` (or
+/// stricter) may send credentials and tokens in the clear: libpq's default,
+/// `prefer`, silently falls back to plaintext.
+fn warn_on_plaintext(url: &str) {
+    if let Some(problem) = plaintext_risk(url) {
+        tracing::warn!("{problem}");
+    }
+}
+
+fn plaintext_risk(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    // `postgres:` is not a special scheme: its host comes back as text.
+    let loopback = match parsed.host_str() {
+        Some(host) => {
+            host.eq_ignore_ascii_case("localhost")
+                || host
+                    .trim_matches(['[', ']'])
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        // A Unix socket (`?host=/run/postgresql`) never leaves the machine.
+        None => true,
+    };
+    let mode = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "sslmode")
+        .map(|(_, v)| v.into_owned());
+    let safe = matches!(
+        mode.as_deref(),
+        Some("require" | "verify-ca" | "verify-full")
+    );
+    (!loopback && !safe).then(|| {
+        format!(
+            "GUMSTACK_DATABASE_URL reaches {} with sslmode={}: the connection may be unencrypted; add ?sslmode=require (or verify-full)",
+            parsed.host_str().unwrap_or_default(),
+            mode.as_deref().unwrap_or("prefer (the default)")
+        )
+    })
+}
+
 /// The URL without its password, for error messages and logs.
 fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
@@ -212,6 +254,9 @@ fn is_busy(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.message().contains("locked") || e.message().contains("busy"))
 }
 
+/// Create the data directory (0700), or check an existing one: a directory
+/// other users can write to is refused (they could replace the store or the
+/// key file), one they can read is reported.
 fn create_private_dir(dir: &Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -225,7 +270,26 @@ fn create_private_dir(dir: &Path) -> Result<()> {
             "cannot create the data directory {}: {e}",
             dir.display()
         ))
-    })
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(Error::config(format!(
+                "the data directory {} can be written by other users (mode {mode:o}): run `chmod 700 {}`",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        if mode & 0o077 != 0 {
+            tracing::warn!(
+                "the data directory {} can be read by other users (mode {mode:o}); `chmod 700` it",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A flag column (`INTEGER` 0/1): `i64` in SQLite, `int4` in PostgreSQL.
@@ -252,7 +316,7 @@ fn pending(row: &AnyRow) -> Result<PendingRecord> {
         state: row.try_get("state")?,
         scope: row.try_get("scope")?,
         resource: row.try_get("resource")?,
-        csrf_hash: row.try_get("csrf_hash")?,
+        browser_hash: row.try_get("browser_hash")?,
         consented: flag(row, "consented")?,
         expires_at: row.try_get("expires_at")?,
         reconnect_grant: row.try_get("reconnect_grant")?,
@@ -278,6 +342,7 @@ fn grant(row: &AnyRow) -> Result<GrantRecord> {
         client_id: row.try_get("client_id")?,
         sealed: row.try_get("sealed")?,
         nickname: row.try_get("nickname")?,
+        account_id: row.try_get("account_id")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         disconnected: flag(row, "disconnected")?,
@@ -356,8 +421,19 @@ impl Store for SqlStore {
             .transpose()
     }
 
+    async fn client_authorized(&self, client_id: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE clients SET authorized_at = $1 WHERE client_id = $2 AND authorized_at IS NULL",
+        )
+        .bind(super::now())
+        .bind(client_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn put_pending(&self, p: &PendingRecord) -> Result<()> {
-        sqlx::query("INSERT INTO pending (id, client_id, redirect_uri, code_challenge, state, scope, resource, csrf_hash, consented, expires_at, reconnect_grant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        sqlx::query("INSERT INTO pending (id, client_id, redirect_uri, code_challenge, state, scope, resource, browser_hash, consented, expires_at, reconnect_grant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
             .bind(&p.id)
             .bind(&p.client_id)
             .bind(&p.redirect_uri)
@@ -365,7 +441,7 @@ impl Store for SqlStore {
             .bind(&p.state)
             .bind(&p.scope)
             .bind(&p.resource)
-            .bind(&p.csrf_hash)
+            .bind(&p.browser_hash)
             .bind(i64::from(p.consented))
             .bind(p.expires_at)
             .bind(&p.reconnect_grant)
@@ -402,12 +478,19 @@ impl Store for SqlStore {
             .transpose()
     }
 
-    async fn set_pending_upstream(&self, id: &str, state_hash: &str, verifier: &str) -> Result<()> {
+    async fn set_pending_upstream(
+        &self,
+        id: &str,
+        state_hash: &str,
+        sealed_verifier: &str,
+        browser_hash: &str,
+    ) -> Result<()> {
         sqlx::query(
-            "UPDATE pending SET upstream_state_hash = $1, upstream_verifier = $2 WHERE id = $3",
+            "UPDATE pending SET upstream_state_hash = $1, upstream_verifier = $2, browser_hash = $3 WHERE id = $4",
         )
         .bind(state_hash)
-        .bind(verifier)
+        .bind(sealed_verifier)
+        .bind(browser_hash)
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -468,11 +551,12 @@ impl Store for SqlStore {
     }
 
     async fn put_grant(&self, g: &GrantRecord) -> Result<()> {
-        sqlx::query("INSERT INTO grants (id, client_id, sealed, nickname, created_at, updated_at, disconnected) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, nickname = excluded.nickname, updated_at = excluded.updated_at, disconnected = excluded.disconnected")
+        sqlx::query("INSERT INTO grants (id, client_id, sealed, nickname, account_id, created_at, updated_at, disconnected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed, nickname = excluded.nickname, account_id = excluded.account_id, updated_at = excluded.updated_at, disconnected = excluded.disconnected")
             .bind(&g.id)
             .bind(&g.client_id)
             .bind(&g.sealed)
             .bind(&g.nickname)
+            .bind(&g.account_id)
             .bind(g.created_at)
             .bind(g.updated_at)
             .bind(i64::from(g.disconnected))
@@ -509,8 +593,9 @@ impl Store for SqlStore {
 
     async fn set_grant_disconnected(&self, id: &str, disconnected: bool) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE grants SET disconnected = $1 WHERE id = $2")
+        sqlx::query("UPDATE grants SET disconnected = $1, disconnected_at = $2 WHERE id = $3")
             .bind(i64::from(disconnected))
+            .bind(disconnected.then(super::now))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -706,6 +791,21 @@ impl Store for SqlStore {
             .bind(now - SESSION_LIFETIME.as_secs() as Timestamp)
             .execute(&self.pool)
             .await?;
+        sqlx::query("DELETE FROM clients WHERE authorized_at IS NULL AND created_at < $1")
+            .bind(now - UNUSED_CLIENT_LIFETIME.as_secs() as Timestamp)
+            .execute(&self.pool)
+            .await?;
+        let abandoned: Vec<String> =
+            sqlx::query("SELECT id FROM grants WHERE disconnected = 1 AND disconnected_at < $1")
+                .bind(now - DISCONNECTED_GRANT_LIFETIME.as_secs() as Timestamp)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| row.try_get("id"))
+                .collect::<std::result::Result<_, _>>()?;
+        for id in abandoned {
+            self.delete_grant(&id).await?;
+        }
         Ok(())
     }
 }
@@ -720,5 +820,32 @@ impl Lock for PgLock {
             tx.commit().await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_databases_without_tls_are_reported() {
+        let cases = [
+            ("postgres://u:p@db.internal/g", true),
+            ("postgres://u:p@db.internal/g?sslmode=prefer", true),
+            ("postgres://u:p@db.internal/g?sslmode=disable", true),
+            ("postgres://u:p@db.internal/g?sslmode=require", false),
+            ("postgres://u:p@db.internal/g?sslmode=verify-full", false),
+            ("postgres://u:p@127.0.0.1:5432/g", false),
+            ("postgres://u:p@localhost/g", false),
+            ("postgres://u:p@[::1]/g", false),
+        ];
+        for (url, reported) in cases {
+            assert_eq!(plaintext_risk(url).is_some(), reported, "{url}");
+        }
+        assert!(
+            !plaintext_risk("postgres://u:secret@db.internal/g")
+                .unwrap()
+                .contains("secret")
+        );
     }
 }

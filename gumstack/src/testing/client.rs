@@ -89,6 +89,21 @@ impl Browser {
     pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Page {
         Self::page(self.http.post(url).form(form).send().await.expect("POST")).await
     }
+
+    /// POST a form with extra headers, as another site's page would send it
+    /// (`Origin`, `Sec-Fetch-Site`), with this browser's cookies.
+    pub async fn post_with(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self.http.post(url).form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::page(request.send().await.expect("POST")).await
+    }
 }
 
 /// PKCE verifier and S256 challenge.
@@ -122,15 +137,21 @@ pub struct OAuthClient {
 }
 
 impl OAuthClient {
-    /// Register with dynamic client registration.
+    /// Register with dynamic client registration as "Test Client" (the same
+    /// metadata, so the same client, each time).
     pub async fn register(mcp_url: &str) -> Self {
+        Self::register_named(mcp_url, "Test Client").await
+    }
+
+    /// Register an application named `name`.
+    pub async fn register_named(mcp_url: &str, name: &str) -> Self {
         let base = mcp_url.trim_end_matches("/mcp").to_owned();
         let http = reqwest::Client::new();
         let response: Value = http
             .post(format!("{base}/register"))
             .json(&json!({
                 "redirect_uris": [REDIRECT_URI],
-                "client_name": "Test Client",
+                "client_name": name,
                 "token_endpoint_auth_method": "none",
             }))
             .send()
@@ -271,13 +292,18 @@ impl OAuthClient {
             .get(&self.authorize_url(challenge, state))
             .await;
         assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+        self.decide(&consent, "approve").await
+    }
+
+    /// Answer the consent page `consent` with `decision` (`approve` or `deny`).
+    pub async fn decide(&self, consent: &Page, decision: &str) -> Page {
         self.browser
             .post(
                 &format!("{}/authorize", self.base),
                 &[
                     ("pending", &consent.input("pending").expect("pending")),
                     ("csrf", &consent.input("csrf").expect("csrf")),
-                    ("decision", "approve"),
+                    ("decision", decision),
                 ],
             )
             .await
@@ -315,5 +341,39 @@ impl OAuthClient {
             body["access_token"].as_str().unwrap().to_owned(),
             body["refresh_token"].as_str().unwrap().to_owned(),
         )
+    }
+
+    /// `oauth` mode: open a reconnect link in this client's browser (the one
+    /// that authorized), continue to the provider, sign in as `user`. Returns
+    /// the callback's answer.
+    pub async fn reconnect_as(&self, link: &str, user: &str) -> Page {
+        let page = self.browser.get(link).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let to_provider = self
+            .browser
+            .post(
+                &format!("{}/auth/reconnect", self.base),
+                &[
+                    ("pending", &page.input("pending").expect("pending")),
+                    ("csrf", &page.input("csrf").expect("csrf")),
+                ],
+            )
+            .await;
+        assert_eq!(
+            to_provider.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            to_provider.body
+        );
+        let back = self
+            .browser
+            .get(&format!(
+                "{}&mock_user={user}",
+                to_provider.location.expect("provider URL")
+            ))
+            .await;
+        self.browser
+            .get(&back.location.expect("the provider redirects back"))
+            .await
     }
 }

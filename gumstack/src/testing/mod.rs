@@ -349,6 +349,7 @@ async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
     let tokens = shared.tokens.lock().expect("lock");
     match tokens.access.get(token) {
         Some((user, expires)) if *expires > Instant::now() => Json(json!({
+            "sub": format!("mock-{user}"),
             "login": user,
             "email": format!("{user}@example.com"),
             "name": user,
