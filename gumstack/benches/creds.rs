@@ -11,8 +11,10 @@
 use std::{collections::BTreeMap, hint::black_box, sync::Arc, time::Instant};
 
 use gumstack::{
-    __private::Grants, Account, AuthProvider, Credentials, Revoked, Secret, TokenResponse,
-    seal::Sealer, store::Store,
+    __private::{CredGrants, OAuthGrants, Vault},
+    Account, AuthProvider, Credentials, Revoked, Secret, TokenResponse,
+    seal::Sealer,
+    store::Store,
 };
 
 #[derive(Credentials)]
@@ -144,9 +146,9 @@ async fn main() {
     let store: Arc<dyn Store> = Arc::new(gumstack::store::open(&dir).await.expect("store"));
     let sealer = || Sealer::from_keys(&[7; 32], &[]);
 
-    let cred = Grants::new::<Env>(store.clone(), sealer());
+    let cred = CredGrants::new::<Env>(Vault::new(store.clone(), sealer()));
     let values = BTreeMap::from([("api_key".to_owned(), "sk-user".to_owned())]);
-    let cred_id = cred.create(None, None, &values, None).await.expect("grant");
+    let cred_id = cred.create(None, None, &values).await.expect("grant");
     let cred_ns = measure(|| async {
         black_box(
             cred.load::<Env>(&cred_id)
@@ -157,26 +159,20 @@ async fn main() {
     })
     .await;
 
-    let oauth = Grants::oauth(store.clone(), sealer(), Provider);
+    let oauth = OAuthGrants::new(Vault::new(store.clone(), sealer()), Provider);
     let mut tokens = TokenResponse::new("at-user");
     tokens.expires_in = Some(3600);
     tokens.refresh_token = Some(Secret::new("rt"));
     let oauth_id = oauth
-        .create_oauth(None, None, tokens, Some(account()))
+        .create(None, None, tokens, Some(account()))
         .await
         .expect("grant");
     let oauth_ns = measure(|| async {
-        black_box(
-            oauth
-                .load_oauth(&oauth_id)
-                .await
-                .expect("load")
-                .expect("grant"),
-        );
+        black_box(oauth.load(&oauth_id).await.expect("load").expect("grant"));
     })
     .await;
 
-    let expiring = Grants::oauth(store.clone(), sealer(), Expiring);
+    let expiring = OAuthGrants::new(Vault::new(store.clone(), sealer()), Expiring);
     let mut samples = Vec::with_capacity(REFRESH_RUNS);
     for _ in 0..REFRESH_RUNS {
         let mut ids = Vec::with_capacity(REFRESH_CALLS as usize);
@@ -185,7 +181,7 @@ async fn main() {
             tokens.expires_in = Some(0);
             tokens.refresh_token = Some(Secret::new("rt"));
             let id = expiring
-                .create_oauth(None, None, tokens, Some(account()))
+                .create(None, None, tokens, Some(account()))
                 .await
                 .expect("grant");
             ids.push(id);
@@ -194,7 +190,7 @@ async fn main() {
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         let start = Instant::now();
         for id in &ids {
-            black_box(expiring.load_oauth(id).await.expect("load").expect("grant"));
+            black_box(expiring.load(id).await.expect("load").expect("grant"));
         }
         samples.push(start.elapsed().as_nanos() as f64 / f64::from(REFRESH_CALLS));
     }

@@ -13,22 +13,24 @@ pub use schemars;
 pub use serde;
 pub use serde_json;
 
-pub use crate::auth::{CredAuth, NoAuth, OAuth};
 pub use crate::completion::{
     CompletionOutput, IntoCompletion, UncheckedCompletion, completion_error, no_completion,
 };
 pub use crate::context::{Context, ServerState};
 pub use crate::credentials::{CredentialValue, SecretField};
 /// For benchmarks of the `creds()` hot path (`benches/creds.rs`).
-pub use crate::grants::Grants;
+pub use crate::grants::{CredGrants, OAuthGrants, Vault};
 pub use crate::host::run;
-pub use crate::prompts::{IntoPrompt, PromptArgs, PromptOutput, UncheckedPrompt, prompt_error};
+pub use crate::mode::{CredAuth, NoAuth, OAuth};
+pub use crate::prompts::{
+    IntoPrompt, PromptArgs, PromptOutput, TextArg, UncheckedPrompt, prompt_error,
+};
 pub use crate::resources::{
     IntoJsonResource, IntoResourceContents, ResourceOutput, UncheckedResourceOutput, UriPart,
     UriTemplate, UriVars, not_found as resource_not_found, resource_error,
 };
 pub use crate::tools::{
-    args::Args,
+    args::{Args, ToolArg},
     output::{
         IntoContent, IntoStructured, NoSchema, Output, OutputSchema, StructuredSchema, tool_error,
     },
@@ -54,14 +56,6 @@ use crate::{
 pub const fn assert_secret_field<T: SecretField>() {}
 pub const fn assert_credential_value<T: CredentialValue>() {}
 
-/// A tool parameter type: what `#[tool]` needs of each parameter.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a tool parameter",
-    label = "this parameter's type must implement `serde::Deserialize` and `schemars::JsonSchema`",
-    note = "derive both on `{Self}`: `#[derive(serde::Deserialize, schemars::JsonSchema)]`"
-)]
-pub trait ToolArg: serde::de::DeserializeOwned + schemars::JsonSchema {}
-impl<T: serde::de::DeserializeOwned + schemars::JsonSchema> ToolArg for T {}
 pub const fn assert_tool_arg<T: ToolArg>() {}
 
 /// What a tool may return (`Output` and `OutputSchema` pick the conversion).
@@ -78,23 +72,6 @@ pub const fn assert_resource_output<T: crate::resources::ResourceValue>() {}
 pub const fn assert_prompt_output<T: crate::prompts::PromptValue>() {}
 pub const fn assert_completion_output<T: crate::CompletionValues>() {}
 
-/// A prompt argument or URI template parameter: text on the wire, parsed with `FromStr`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be parsed from text",
-    label = "prompt arguments and URI template parameters arrive as text: this type must implement `FromStr`",
-    note = "use `String`, a number, `bool`, or a type that implements `std::str::FromStr` with an error that implements `Display`"
-)]
-pub trait TextArg: Sized {
-    fn parse_text(text: &str) -> std::result::Result<Self, String>;
-}
-impl<T: std::str::FromStr> TextArg for T
-where
-    T::Err: std::fmt::Display,
-{
-    fn parse_text(text: &str) -> std::result::Result<Self, String> {
-        text.parse().map_err(|e: T::Err| e.to_string())
-    }
-}
 pub const fn assert_text_arg<T: TextArg>() {}
 
 /// The parameter gumstack fills with the request's context.
@@ -412,13 +389,12 @@ pub fn env_creds_outside_host<C: Credentials>() -> C {
 
 /// `cred` mode: the calling user's grant (or, for development, `LOCAL_<FIELD>`).
 pub async fn cred_creds<C: Credentials>() -> Result<Arc<C>> {
-    crate::host::context::cred_creds::<C>().await
+    crate::host::creds::cred::<C>().await
 }
 
-/// `oauth` mode, until the upstream OAuth flow lands: `LOCAL_ACCESS_TOKEN`.
 /// `oauth` mode: the caller's tokens, refreshed when about to expire.
 pub async fn oauth_creds() -> Result<Arc<OAuthCredentials>> {
-    crate::host::context::oauth_creds().await
+    crate::host::creds::oauth().await
 }
 
 // ---- rmcp::ServerHandler, delegated to by the generated impl ----
@@ -481,14 +457,14 @@ pub fn call_tool<'a, S: Server>(
     let grant = context
         .extensions
         .get::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::authz::Identity>())
+        .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
         .map(|identity| identity.grant_id.clone());
     let ctx = Context::from_request(&context, state);
     drop(context);
     async move {
         // A panicking tool answers its own call with an error; the server keeps serving.
         let call = std::panic::AssertUnwindSafe(
-            crate::host::context::CURRENT_GRANT
+            crate::host::creds::CURRENT_GRANT
                 .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
         );
         match futures::FutureExt::catch_unwind(call).await {

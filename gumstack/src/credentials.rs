@@ -5,6 +5,20 @@ use std::{collections::BTreeMap, fmt};
 
 use crate::Secret;
 
+/// What is wrong with one submission of credentials (the form, or `login`):
+/// a message per field, and one for the whole (the `validate` hook's).
+#[derive(Debug, Default)]
+pub(crate) struct FormErrors {
+    pub fields: BTreeMap<&'static str, String>,
+    pub form: Option<String>,
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.form.is_none()
+    }
+}
+
 /// Env var prefixes gumstack keeps for its own settings.
 pub const RESERVED_ENV_PREFIXES: [&str; 2] = ["GUMSTACK_", "GUMLOOP_"];
 

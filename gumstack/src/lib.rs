@@ -39,15 +39,17 @@
 //! }
 //! ```
 
-pub mod auth;
-mod authz;
+mod auth_server;
 mod completion;
 pub mod context;
 pub mod credentials;
+mod crypto;
 mod error;
 mod grants;
 mod host;
+mod mode;
 pub mod prompts;
+mod provider;
 pub mod providers;
 pub mod resources;
 pub mod seal;
@@ -58,10 +60,17 @@ pub mod store;
 pub mod testing;
 mod tools;
 
+/// Auth modes and the OAuth provider contract: the types `auth = ...` names.
+pub mod auth {
+    pub use crate::mode::{AuthMode, CredAuth, NoAuth, OAuth};
+    pub use crate::provider::{
+        Account, AuthProvider, OAuthCredentials, Pkce, Revoked, TokenResponse,
+    };
+}
+
 #[doc(hidden)]
 pub mod __private;
 
-pub use auth::{Account, AuthProvider, OAuthCredentials, Revoked, TokenResponse};
 pub use completion::CompletionValues;
 pub use context::Context;
 pub use credentials::{
@@ -69,6 +78,7 @@ pub use credentials::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use gumstack_macros::{Credentials, prompt, resource, server, tool};
+pub use provider::{Account, AuthProvider, OAuthCredentials, Revoked, TokenResponse};
 pub use secret::Secret;
 pub use service::Server;
 pub use tools::Content;

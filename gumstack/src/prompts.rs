@@ -18,6 +18,24 @@
 //! ];
 //! ```
 
+/// A prompt argument or URI template parameter: text on the wire, parsed with `FromStr`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be parsed from text",
+    label = "prompt arguments and URI template parameters arrive as text: this type must implement `FromStr`",
+    note = "use `String`, a number, `bool`, or a type that implements `std::str::FromStr` with an error that implements `Display`"
+)]
+pub trait TextArg: Sized {
+    fn parse_text(text: &str) -> std::result::Result<Self, String>;
+}
+impl<T: std::str::FromStr> TextArg for T
+where
+    T::Err: std::fmt::Display,
+{
+    fn parse_text(text: &str) -> std::result::Result<Self, String> {
+        text.parse().map_err(|e: T::Err| e.to_string())
+    }
+}
+
 use std::{cell::Cell, fmt::Display};
 
 use rmcp::{
@@ -28,8 +46,6 @@ use serde_json::Value;
 
 /// One message of a prompt, from the user or the assistant.
 pub use rmcp::model::{PromptMessage, Role};
-
-use crate::__private::TextArg;
 
 /// What a prompt method may return.
 #[diagnostic::on_unimplemented(

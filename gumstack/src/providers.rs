@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::{
     AuthProvider, Error, Result, Revoked, Secret, TokenResponse,
-    auth::{Account, Pkce},
+    provider::{Account, Pkce},
 };
 
 const HTTP_TIMEOUT: Duration = Duration::from_secs(20);

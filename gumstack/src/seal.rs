@@ -16,7 +16,7 @@ use chacha20poly1305::{
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result, crypto::hex};
 
 const KEY_FILE: &str = "secret.key";
 const NONCE_LEN: usize = 24;
@@ -262,10 +262,6 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     file.write_all(contents)?;
     file.sync_all()?;
     Ok(())
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::future::Future;
 
 use rmcp::model::{CallToolResult, JsonObject, Tool};
 
-use crate::auth::AuthMode;
+use crate::mode::AuthMode;
 
 /// A gumstack server: implemented by `#[gumstack::server(...)]`, never by hand.
 ///

@@ -205,7 +205,7 @@ impl Context {
 fn elicitation_id() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the OS random source is available");
-    crate::seal::hex(&bytes)
+    crate::crypto::hex(&bytes)
 }
 
 /// `T`'s JSON Schema in MCP's elicitation dialect.

@@ -33,6 +33,7 @@
 #![allow(deprecated)]
 
 mod elicit;
+mod level;
 mod sample;
 mod state;
 
@@ -40,14 +41,13 @@ use std::sync::Arc;
 
 use rmcp::{
     RoleServer,
-    model::{
-        LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken,
-    },
+    model::{LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken},
     service::{Peer, RequestContext},
 };
 use tokio_util::sync::CancellationToken;
 
 pub use elicit::{Elicit, Elicitation};
+pub use level::LogLevel;
 pub use sample::{Sampled, Sampling};
 #[doc(hidden)]
 pub use state::ServerState;
@@ -73,47 +73,6 @@ struct Inner {
     /// in stateless HTTP, where nothing outlives a request.
     session: Option<String>,
     state: Option<&'static ServerState>,
-}
-
-/// Severity of a log message sent to the client (RFC 5424 levels, as MCP uses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LogLevel {
-    Debug,
-    Info,
-    Notice,
-    Warning,
-    Error,
-    Critical,
-    Alert,
-    Emergency,
-}
-
-impl LogLevel {
-    pub(crate) fn from_mcp(level: LoggingLevel) -> Self {
-        match level {
-            LoggingLevel::Debug => Self::Debug,
-            LoggingLevel::Info => Self::Info,
-            LoggingLevel::Notice => Self::Notice,
-            LoggingLevel::Warning => Self::Warning,
-            LoggingLevel::Error => Self::Error,
-            LoggingLevel::Critical => Self::Critical,
-            LoggingLevel::Alert => Self::Alert,
-            LoggingLevel::Emergency => Self::Emergency,
-        }
-    }
-
-    fn to_mcp(self) -> LoggingLevel {
-        match self {
-            Self::Debug => LoggingLevel::Debug,
-            Self::Info => LoggingLevel::Info,
-            Self::Notice => LoggingLevel::Notice,
-            Self::Warning => LoggingLevel::Warning,
-            Self::Error => LoggingLevel::Error,
-            Self::Critical => LoggingLevel::Critical,
-            Self::Alert => LoggingLevel::Alert,
-            Self::Emergency => LoggingLevel::Emergency,
-        }
-    }
 }
 
 tokio::task_local! {

@@ -12,7 +12,7 @@ use rmcp::{
     service::{Peer, RequestContext},
 };
 
-use super::LogLevel;
+use super::level::LogLevel;
 
 /// Log messages below this are not sent until a client asks for them.
 pub(crate) const DEFAULT_LEVEL: LogLevel = LogLevel::Info;

@@ -79,22 +79,12 @@ pub(crate) struct DataOpts {
 }
 
 impl DataOpts {
-    pub fn data_dir(&self, server: &str) -> Result<std::path::PathBuf> {
-        if let Some(dir) = &self.data_dir {
-            return Ok(dir.clone());
+    /// Where the store is, as the flags and env vars say.
+    pub fn location(&self) -> crate::store::Location {
+        crate::store::Location {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
         }
-        let base = std::env::var_os("XDG_DATA_HOME")
-            .filter(|d| !d.is_empty())
-            .map(std::path::PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .filter(|h| !h.is_empty())
-                    .map(|h| std::path::PathBuf::from(h).join(".local/share"))
-            })
-            .ok_or_else(|| {
-                Error::config("no data directory: set GUMSTACK_DATA_DIR (or --data-dir); neither XDG_DATA_HOME nor HOME is set")
-            })?;
-        Ok(base.join("gumstack").join(server))
     }
 }
 

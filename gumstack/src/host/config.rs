@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::{Server, auth::AuthMode};
+use crate::{Server, mode::AuthMode};
 
 /// YAML double-quoted scalars accept JSON string syntax, so strings are written
 /// with serde_json: every character is escaped correctly without a YAML library.

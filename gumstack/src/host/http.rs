@@ -18,10 +18,11 @@ use rmcp::transport::streamable_http_server::{
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::{State as HostState, cli::HttpSettings, listener};
+use super::{cli::HttpSettings, creds, listener};
 use crate::{
     Error, Result, Server,
-    authz::{self, AuthServer, Lifetimes},
+    auth_server::{Lifetimes, Settings},
+    mode::HostMode,
 };
 
 /// How long a client may take to send a whole request body.
@@ -33,7 +34,7 @@ pub(crate) async fn serve<S>(
     server: Arc<S>,
     addr: SocketAddr,
     settings: HttpSettings,
-    state: HostState,
+    state: &<S::Auth as HostMode>::State,
 ) -> Result<()>
 where
     S: Server + rmcp::ServerHandler,
@@ -42,6 +43,19 @@ where
         .await
         .map_err(|e| Error::config(format!("cannot listen on {addr}: {e}")))?;
     let local = listener.local_addr()?;
+    let issuer = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    if settings.test_mode {
+        if !is_loopback_url(&issuer) {
+            return Err(Error::config(format!(
+                "GUMSTACK_TEST_MODE lets client metadata documents come from any address, so it only runs on loopback; the public URL {issuer} is not: unset GUMSTACK_TEST_MODE"
+            )));
+        }
+        tracing::warn!("test mode: client metadata documents are fetched from any address");
+    }
+    creds::set_issuer(&issuer);
 
     let shutdown = CancellationToken::new();
     let mut config = StreamableHttpServerConfig::default()
@@ -70,74 +84,36 @@ where
         config = config
             .with_legacy_session_mode(false)
             .with_json_response(true);
-    }
-    // Sessions live in the store when there is one: any replica sharing it (or
-    // this one after a restart) resumes a session it has not seen.
-    let sessions = state
-        .store
-        .as_ref()
-        .map(|store| Arc::new(super::Sessions::new(store.clone())));
-    if let Some(sessions) = &sessions
-        && !settings.stateless
-    {
-        config.session_store = Some(sessions.clone());
+    } else {
+        // Sessions live in the store when there is one: any replica sharing it
+        // (or this one after a restart) resumes a session it has not seen.
+        config.session_store = S::Auth::sessions(state).map(|s| s as _);
     }
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    // `route_layer`: a path that is not mounted answers 404 without running them.
+    // `route_layer`: a path that is not mounted answers 404 without running it.
     let mcp = axum::Router::new()
         .nest_service("/mcp", service)
         .route_layer(middleware::from_fn_with_state(
             settings.max_body_bytes,
             mcp_request,
         ));
-
-    let issuer = settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{local}"));
-    let router = match (&state.grants, &state.store, sessions) {
-        (Some(grants), Some(store), Some(sessions)) => {
-            super::context::set_issuer(&issuer);
-            if settings.test_mode {
-                if !is_loopback_url(&issuer) {
-                    return Err(Error::config(format!(
-                        "GUMSTACK_TEST_MODE lets client metadata documents come from any address, so it only runs on loopback; the public URL {issuer} is not: unset GUMSTACK_TEST_MODE"
-                    )));
-                }
-                tracing::warn!("test mode: client metadata documents are fetched from any address");
-            }
-            let auth = Arc::new(AuthServer::new(
-                store.clone(),
-                grants.clone(),
-                issuer.clone(),
-                S::NAME,
-                Lifetimes {
-                    access_token: settings.access_token_ttl,
-                    ..Lifetimes::default()
-                },
-                settings.test_mode,
-                authz::client_builder()
-                    .build()
-                    .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
-                sessions,
-            ));
-            authz::spawn_purger(store.clone());
-            let mcp = mcp.route_layer(middleware::from_fn_with_state(
-                auth.clone(),
-                authz::require_bearer,
-            ));
-            let pages = authz::routes(auth).route_layer(middleware::from_fn_with_state(
-                authz::MAX_BODY_BYTES,
-                authorization_request,
-            ));
-            pages.merge(mcp)
-        }
-        _ => mcp,
-    };
+    let router = S::Auth::http(
+        state,
+        mcp,
+        Settings {
+            issuer: issuer.clone(),
+            server_name: S::NAME,
+            lifetimes: Lifetimes {
+                access_token: settings.access_token_ttl,
+                ..Lifetimes::default()
+            },
+            test_mode: settings.test_mode,
+        },
+    )?;
     // rmcp checks `Host` at `/mcp` too, but only after the bearer check: a
     // rebinding page would learn that a token is needed before being refused.
     let router = router.layer(middleware::from_fn_with_state(
@@ -318,7 +294,7 @@ fn says_json(headers: &HeaderMap) -> bool {
 }
 
 /// In front of the authorization routes: a body of at most `limit` bytes.
-async fn authorization_request(
+pub(crate) async fn bounded_request(
     State(limit): State<usize>,
     request: Request,
     next: Next,

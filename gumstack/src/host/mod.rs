@@ -1,28 +1,24 @@
-//! The host every server gets: the CLI, the transports, start-up checks, and the
-//! state of `cred`/`oauth` servers (store, sealing key, grants).
+//! The host every server gets: the command line, the transports, start-up,
+//! and `creds()` at run time. What differs between the auth modes is in
+//! [`modes`], one file each; everything here is generic over the mode.
 
 mod cli;
 mod config;
-pub(crate) mod context;
+pub(crate) mod creds;
 mod http;
 mod listener;
-mod login;
-mod sessions;
+mod modes;
+mod reconnect;
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
 use rmcp::ServiceExt;
 
 use crate::{
     Error, Result, Server,
-    auth::AuthMode,
-    grants::Grants,
-    seal::Sealer,
-    store::{self, Store},
+    mode::{HostMode, Transport},
 };
-use cli::{Cli, Command, DataOpts, Serve};
-use context::{HostContext, Transport};
-pub(crate) use sessions::Sessions;
+use cli::{Cli, Command, Serve};
 
 /// Parse the command line and run it: what the generated `run()` calls.
 pub async fn run<S>(server: S) -> Result<()>
@@ -38,89 +34,15 @@ where
             Ok(())
         }
         Command::Serve(serve) => serve_with(server, serve).await,
-        Command::Login(data) => login::login::<S>(&open_state::<S>(&data, false).await?).await,
-        Command::Logout(data) => login::logout::<S>(&open_state::<S>(&data, false).await?).await,
-    }
-}
-
-/// What a `cred`/`oauth` server keeps between runs.
-pub(crate) struct State {
-    pub data_dir: PathBuf,
-    pub store: Option<Arc<dyn Store>>,
-    pub grants: Option<Arc<Grants>>,
-}
-
-/// Open the state of a server: the store (checked to belong to this auth type),
-/// the sealing key, the grants. A `none` server has no state, unless it shares a
-/// database with other replicas (for its MCP sessions).
-async fn open_state<S: Server>(data: &DataOpts, dev_tokens_allowed: bool) -> Result<State> {
-    let kind = <S::Auth as AuthMode>::KIND;
-    if kind == "none" && data.database_url.is_none() {
-        return Ok(State {
-            data_dir: PathBuf::new(),
-            store: None,
-            grants: None,
-        });
-    }
-    let data_dir = data.data_dir(S::NAME)?;
-    let (store, place): (Arc<dyn Store>, String) = match &data.database_url {
-        Some(url) => {
-            // Every replica must open what the others sealed: a key file
-            // generated per machine would not do.
-            if kind != "none" && std::env::var_os("GUMSTACK_SECRET_KEY").is_none() {
-                return Err(Error::config(
-                    "GUMSTACK_DATABASE_URL is set but GUMSTACK_SECRET_KEY is not: replicas sharing a database need the same sealing key (32 random bytes, base64), e.g. from `openssl rand -base64 32`",
-                ));
-            }
-            (
-                Arc::new(store::connect(url).await?),
-                "the database of GUMSTACK_DATABASE_URL".into(),
-            )
+        Command::Login(data) => {
+            let state = S::Auth::open(&data.location(), S::NAME, Transport::Stdio).await?;
+            S::Auth::login(&state, S::NAME).await
         }
-        None => (
-            Arc::new(store::open(&data_dir).await?),
-            format!("the data store in {}", data_dir.display()),
-        ),
-    };
-    match store.auth_type().await? {
-        None => store.set_auth_type(kind).await?,
-        Some(stored) if stored == kind => {}
-        Some(stored) => {
-            return Err(Error::config(format!(
-                "{place} belongs to a server with `auth = {stored}`, and this server has `auth = {kind}`: the auth type of a server cannot change. Nothing was deleted; use another {} for this server",
-                if data.database_url.is_some() {
-                    "database"
-                } else {
-                    "GUMSTACK_DATA_DIR"
-                }
-            )));
+        Command::Logout(data) => {
+            let state = S::Auth::open(&data.location(), S::NAME, Transport::Stdio).await?;
+            S::Auth::logout(&state, S::NAME).await
         }
     }
-    if kind == "none" {
-        return Ok(State {
-            data_dir,
-            store: Some(store),
-            grants: None,
-        });
-    }
-    let sealer = Sealer::load(&data_dir)?;
-    let grants = match <S::Auth as AuthMode>::__grants(store.clone(), sealer) {
-        Ok(grants) => grants.map(Arc::new),
-        // Development tokens stand in for the provider over stdio.
-        Err(e) if dev_tokens_allowed && std::env::var_os("LOCAL_ACCESS_TOKEN").is_some() => {
-            tracing::warn!("the OAuth provider is not configured ({e}); using LOCAL_ACCESS_TOKEN");
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    if let Some(grants) = &grants {
-        grants.check_key().await?;
-    }
-    Ok(State {
-        data_dir,
-        store: Some(store),
-        grants,
-    })
 }
 
 async fn serve_with<S>(server: S, serve: Serve) -> Result<()>
@@ -128,21 +50,20 @@ where
     S: Server + rmcp::ServerHandler,
 {
     S::__prepare()?;
-    let state = open_state::<S>(&serve.data, serve.http.is_none()).await?;
     let transport = if serve.http.is_some() {
         Transport::Http
     } else {
         Transport::Stdio
     };
-    context::install(HostContext {
-        grants: state.grants.clone(),
-        login_hint: format!("{} login", S::NAME),
+    let state = S::Auth::open(&serve.data.location(), S::NAME, transport).await?;
+    creds::install(
+        S::Auth::grants(&state),
         transport,
-        issuer: std::sync::OnceLock::new(),
-    });
+        format!("{} login", S::NAME),
+    );
     let server = Arc::new(server);
     match serve.http {
-        Some(addr) => http::serve(server, addr, serve.http_settings()?, state).await,
+        Some(addr) => http::serve::<S>(server, addr, serve.http_settings()?, &state).await,
         None => {
             tracing::info!(server = S::NAME, "serving MCP over stdio");
             let running = server

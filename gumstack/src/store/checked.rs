@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::TokenRecord;
+use super::records::TokenRecord;
 
 /// The longest another replica's revocation can go unseen here (RFC 7009 allows
 /// a short propagation delay).

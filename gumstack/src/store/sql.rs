@@ -13,11 +13,14 @@ use sqlx::{
 };
 
 use super::{
-    ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME, GrantLock, GrantRecord, Lock,
-    PendingRecord, SESSION_LIFETIME, Store, Timestamp, TokenKind, TokenRecord,
-    UNUSED_CLIENT_LIFETIME,
     checked::{self, CheckedTokens, Revoked},
+    contract::{GrantLock, Lock, Store},
     migrations::MIGRATIONS,
+    records::{
+        ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME, GrantRecord,
+        PendingRecord, SESSION_LIFETIME, Timestamp, TokenKind, TokenRecord, UNUSED_CLIENT_LIFETIME,
+        now,
+    },
 };
 use crate::{Error, Result};
 
@@ -425,7 +428,7 @@ impl Store for SqlStore {
         sqlx::query(
             "UPDATE clients SET authorized_at = $1 WHERE client_id = $2 AND authorized_at IS NULL",
         )
-        .bind(super::now())
+        .bind(now())
         .bind(client_id)
         .execute(&self.pool)
         .await?;
@@ -595,7 +598,7 @@ impl Store for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE grants SET disconnected = $1, disconnected_at = $2 WHERE id = $3")
             .bind(i64::from(disconnected))
-            .bind(disconnected.then(super::now))
+            .bind(disconnected.then(now))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -618,7 +621,7 @@ impl Store for SqlStore {
         sqlx::query("INSERT INTO browser_grants (browser_hash, grant_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(browser_hash)
             .bind(grant_id)
-            .bind(super::now())
+            .bind(now())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -733,7 +736,7 @@ impl Store for SqlStore {
         sqlx::query("INSERT INTO sessions (id, state, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET state = excluded.state")
             .bind(id)
             .bind(state)
-            .bind(super::now())
+            .bind(now())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -752,7 +755,7 @@ impl Store for SqlStore {
         let row = sqlx::query("INSERT INTO sessions (id, grant_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET grant_id = COALESCE(sessions.grant_id, excluded.grant_id) RETURNING grant_id")
             .bind(id)
             .bind(grant_id)
-            .bind(super::now())
+            .bind(now())
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get("grant_id")?)

@@ -33,7 +33,7 @@ use axum::{
 };
 use serde_json::json;
 
-use crate::authz::tokens;
+use crate::crypto as tokens;
 
 pub mod client;
 

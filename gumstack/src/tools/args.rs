@@ -4,7 +4,14 @@
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
 use serde_json::Value;
 
-use crate::__private::ToolArg;
+/// A tool parameter type: what `#[tool]` needs of each parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a tool parameter",
+    label = "this parameter's type must implement `serde::Deserialize` and `schemars::JsonSchema`",
+    note = "derive both on `{Self}`: `#[derive(serde::Deserialize, schemars::JsonSchema)]`"
+)]
+pub trait ToolArg: serde::de::DeserializeOwned + schemars::JsonSchema {}
+impl<T: serde::de::DeserializeOwned + schemars::JsonSchema> ToolArg for T {}
 
 /// The arguments of one call, taken out parameter by parameter.
 pub struct Args {

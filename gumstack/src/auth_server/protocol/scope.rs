@@ -75,6 +75,7 @@ pub(crate) fn narrow(granted: Option<&str>, requested: Option<&str>) -> Result<S
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // the rows of the tables
 mod tests {
     use super::*;
 

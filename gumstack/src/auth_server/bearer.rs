@@ -11,8 +11,11 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{AuthServer, tokens};
-use crate::store::{TokenKind, now};
+use super::{AuthServer, protocol::scope};
+use crate::{
+    crypto,
+    store::{TokenKind, now},
+};
 
 /// Who is calling: the grant behind the request's access token. Put in the
 /// request's extensions, where rmcp hands it to the tool call.
@@ -23,12 +26,12 @@ pub(crate) struct Identity {
 
 const SESSION_HEADER: &str = "mcp-session-id";
 
-fn challenge(server: &AuthServer, error: Option<(&str, &str)>) -> Response {
+fn challenge<F>(server: &AuthServer<F>, error: Option<(&str, &str)>) -> Response {
     // `scope`: what to ask for (MCP authorization, scope selection: SHOULD).
     let mut value = format!(
         "Bearer resource_metadata=\"{}\", scope=\"{}\"",
         server.metadata_url(),
-        super::scope::default_scope()
+        scope::default_scope()
     );
     if let Some((code, description)) = error {
         value.push_str(&format!(
@@ -57,8 +60,8 @@ fn forbidden() -> Response {
         .into_response()
 }
 
-pub(crate) async fn require_bearer(
-    State(server): State<Arc<AuthServer>>,
+pub(crate) async fn require_bearer<F: Send + Sync + 'static>(
+    State(server): State<Arc<AuthServer<F>>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -76,7 +79,7 @@ pub(crate) async fn require_bearer(
     };
     let record = match server
         .store
-        .get_token(&tokens::hash(token), TokenKind::Access)
+        .get_token(&crypto::hash(token), TokenKind::Access)
         .await
     {
         Ok(Some(record)) => record,

@@ -13,11 +13,17 @@ use axum::{
     Form,
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect},
 };
 use serde::Deserialize;
 
-use super::{AuthServer, cookies::form_token, flow, pages, tokens};
+use super::{
+    AuthServer, Flow, authorize,
+    cookies::form_token,
+    error::{Answer, AuthError},
+    pages,
+};
+use crate::crypto;
 
 /// What the accounts page's form token is good for.
 const PURPOSE: &str = "accounts";
@@ -37,16 +43,18 @@ struct Accounts {
     csrf: String,
 }
 
-pub(super) async fn page(State(server): State<Arc<AuthServer>>, headers: HeaderMap) -> Response {
+pub(super) async fn page<F: Flow>(
+    State(server): State<Arc<AuthServer<F>>>,
+    headers: HeaderMap,
+) -> Answer {
     let browser = server.cookies.browser(&headers);
     let grants = match &browser {
-        Some(browser) => match server.store.grants_of_browser(&tokens::hash(browser)).await {
-            Ok(grants) => grants,
-            Err(e) => {
-                tracing::error!("listing connected accounts failed: {e:#}");
-                return pages::unavailable();
-            }
-        },
+        Some(browser) => {
+            server
+                .store
+                .grants_of_browser(&crypto::hash(browser))
+                .await?
+        }
         None => Vec::new(),
     };
     let mut rows = Vec::new();
@@ -70,7 +78,7 @@ pub(super) async fn page(State(server): State<Arc<AuthServer>>, headers: HeaderM
             ),
         });
     }
-    pages::render(
+    Ok(pages::render(
         StatusCode::OK,
         &Accounts {
             server_name: server.server_name,
@@ -80,7 +88,7 @@ pub(super) async fn page(State(server): State<Arc<AuthServer>>, headers: HeaderM
                 .map(|b| form_token(b, PURPOSE))
                 .unwrap_or_default(),
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -89,65 +97,32 @@ pub(super) struct DisconnectForm {
     csrf: String,
 }
 
-pub(super) async fn disconnect(
-    State(server): State<Arc<AuthServer>>,
+pub(super) async fn disconnect<F: Flow>(
+    State(server): State<Arc<AuthServer<F>>>,
     headers: HeaderMap,
     form: Result<Form<DisconnectForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    if let Some(refused) = flow::refuse_cross_site(&server, &headers) {
-        return refused;
-    }
-    let Ok(Form(form)) = form else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The form could not be read.",
-        );
-    };
-    let Some(browser) = server
+) -> Answer {
+    authorize::refuse_cross_site(&server, &headers)?;
+    let Form(form) = form.map_err(|_| AuthError::bad_request("The form could not be read"))?;
+    let browser = server
         .cookies
         .browser(&headers)
-        .filter(|b| tokens::same(&form_token(b, PURPOSE), &form.csrf))
-    else {
-        return pages::message(
-            StatusCode::FORBIDDEN,
-            "Request not accepted",
-            "Open the accounts page again and retry.",
-        );
-    };
+        .filter(|b| crypto::same(&form_token(b, PURPOSE), &form.csrf))
+        .ok_or_else(|| AuthError::not_accepted("Open the accounts page again and retry."))?;
     // Only a grant this browser connected can be disconnected from it.
-    let owned = match server
+    let owned = server
         .store
-        .grants_of_browser(&tokens::hash(&browser))
-        .await
-    {
-        Ok(grants) => grants.into_iter().any(|g| g.id == form.grant),
-        Err(e) => {
-            tracing::error!("listing connected accounts failed: {e:#}");
-            return pages::unavailable();
-        }
-    };
+        .grants_of_browser(&crypto::hash(&browser))
+        .await?
+        .into_iter()
+        .any(|g| g.id == form.grant);
     if !owned {
-        return pages::message(
+        return Err(AuthError::page(
             StatusCode::NOT_FOUND,
             "Not found",
             "This connection does not exist or is not yours.",
-        );
+        ));
     }
-    if let Some(provider) = server.grants.provider() {
-        match server.grants.load_oauth(&form.grant).await {
-            Ok(Some(creds)) => {
-                if let Err(e) = provider.revoke(creds.access_token.expose()).await {
-                    tracing::warn!("{} did not confirm the revocation: {e:#}", provider.name());
-                }
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!("reading the tokens to revoke failed: {e:#}"),
-        }
-    }
-    if let Err(e) = server.grants.delete(&form.grant).await {
-        tracing::error!("deleting a grant failed: {e:#}");
-        return pages::unavailable();
-    }
-    Redirect::to("/accounts").into_response()
+    server.flow.forget(&form.grant).await?;
+    Ok(Redirect::to("/accounts").into_response())
 }

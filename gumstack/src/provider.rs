@@ -1,72 +1,12 @@
-//! Auth modes and the OAuth provider contract.
-//!
-//! The mode is chosen once in `#[gumstack::server(auth = ...)]` and becomes the
-//! server's [`Server::Auth`](crate::Server::Auth) type; the generated `creds()`
-//! takes its signature from it.
+//! The OAuth provider contract: what `auth = oauth(P)` needs of `P` (the
+//! methods of the Python product's `AuthProvider`), what it returns, and what
+//! `creds()` gives a tool. Ready-made providers are in [`crate::providers`].
 
-use std::{marker::PhantomData, time::SystemTime};
+use std::time::SystemTime;
 
-use crate::{Credentials, Result, Secret};
+use futures::future::BoxFuture;
 
-/// How a server gets credentials. Sealed: the three modes below are all there is.
-pub trait AuthMode: sealed::Sealed + Send + Sync + 'static {
-    /// `none`, `cred` or `oauth`, as written in `config.yaml`.
-    const KIND: &'static str;
-    /// The credential fields users (or the operator) provide; empty for OAuth.
-    const FIELDS: &'static [crate::CredentialField];
-
-    /// The grants of this mode, when it keeps per-user credentials.
-    #[doc(hidden)]
-    fn __grants(
-        store: std::sync::Arc<dyn crate::store::Store>,
-        sealer: crate::seal::Sealer,
-    ) -> Result<Option<crate::grants::Grants>> {
-        let _ = (store, sealer);
-        Ok(None)
-    }
-}
-
-/// `auth = none(T)`: the operator sets `T` in env vars; `creds()` is sync.
-pub struct NoAuth<T>(PhantomData<fn() -> T>);
-/// `auth = cred(T)`: each user enters `T` in a form; `creds().await` returns theirs.
-pub struct CredAuth<T>(PhantomData<fn() -> T>);
-/// `auth = oauth(P)`: each user connects an account through provider `P`.
-pub struct OAuth<P>(PhantomData<fn() -> P>);
-
-impl<T: Credentials> AuthMode for NoAuth<T> {
-    const KIND: &'static str = "none";
-    const FIELDS: &'static [crate::CredentialField] = T::FIELDS;
-}
-impl<T: Credentials> AuthMode for CredAuth<T> {
-    const KIND: &'static str = "cred";
-    const FIELDS: &'static [crate::CredentialField] = T::FIELDS;
-
-    fn __grants(
-        store: std::sync::Arc<dyn crate::store::Store>,
-        sealer: crate::seal::Sealer,
-    ) -> Result<Option<crate::grants::Grants>> {
-        Ok(Some(crate::grants::Grants::new::<T>(store, sealer)))
-    }
-}
-impl<P: AuthProvider> AuthMode for OAuth<P> {
-    const KIND: &'static str = "oauth";
-    const FIELDS: &'static [crate::CredentialField] = &[];
-
-    fn __grants(
-        store: std::sync::Arc<dyn crate::store::Store>,
-        sealer: crate::seal::Sealer,
-    ) -> Result<Option<crate::grants::Grants>> {
-        let provider = P::from_env()?;
-        Ok(Some(crate::grants::Grants::oauth(store, sealer, provider)))
-    }
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl<T> Sealed for super::NoAuth<T> {}
-    impl<T> Sealed for super::CredAuth<T> {}
-    impl<P> Sealed for super::OAuth<P> {}
-}
+use crate::{Result, Secret};
 
 /// Tokens returned by a provider's token endpoint.
 #[derive(Debug, Clone)]
@@ -113,7 +53,8 @@ pub enum Revoked {
 }
 
 /// How to authenticate with a third-party service over OAuth: the methods of the
-/// reference's `AuthProvider`.
+/// Python product's `AuthProvider` (`get_url`, `exchange`, `refresh`,
+/// `get_nickname`), plus `from_env`, and the optional `get_account` and `revoke`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an OAuth provider",
     label = "`{Self}` does not implement `AuthProvider`",
@@ -200,8 +141,8 @@ impl OAuthCredentials {
 
 /// The PKCE pair of the upstream authorization in progress (RFC 7636, S256).
 ///
-/// The reference's `get_url(redirect_uri, state)` and `exchange(code,
-/// redirect_uri)` have no room for a verifier, so the host makes one per
+/// `get_url(redirect_uri, state)` and `exchange(code, redirect_uri)`, as the
+/// Python product defines them, have no room for a verifier, so the host makes one per
 /// authorization, keeps it with the pending request, and lends it to the provider
 /// while it runs `get_url` and `exchange`.
 #[derive(Clone)]
@@ -229,12 +170,9 @@ tokio::task_local! {
 impl Pkce {
     /// A fresh pair.
     pub fn generate() -> Self {
-        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-        use sha2::Digest;
-        let verifier = crate::authz::tokens::random();
-        let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+        let verifier = crate::crypto::random();
         Self {
-            challenge,
+            challenge: crate::crypto::pkce_challenge(&verifier),
             verifier,
         }
     }
@@ -252,6 +190,45 @@ impl Pkce {
     /// Run a sync `f` with this pair as [`Pkce::current`].
     pub(crate) fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
         PKCE.sync_scope(self, f)
+    }
+}
+
+/// [`AuthProvider`] with boxed futures, so the host can hold any provider.
+pub(crate) trait DynProvider: Send + Sync {
+    fn name(&self) -> &str;
+    fn get_url(&self, redirect_uri: &str, state: &str) -> String;
+    fn exchange<'a>(
+        &'a self,
+        code: &'a str,
+        redirect_uri: &'a str,
+    ) -> BoxFuture<'a, Result<TokenResponse>>;
+    fn refresh<'a>(&'a self, refresh_token: &'a str) -> BoxFuture<'a, Result<TokenResponse>>;
+    fn get_account<'a>(&'a self, access_token: &'a str) -> BoxFuture<'a, Result<Account>>;
+    fn revoke<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Revoked>>;
+}
+
+impl<P: AuthProvider> DynProvider for P {
+    fn name(&self) -> &str {
+        AuthProvider::name(self)
+    }
+    fn get_url(&self, redirect_uri: &str, state: &str) -> String {
+        AuthProvider::get_url(self, redirect_uri, state)
+    }
+    fn exchange<'a>(
+        &'a self,
+        code: &'a str,
+        redirect_uri: &'a str,
+    ) -> BoxFuture<'a, Result<TokenResponse>> {
+        Box::pin(AuthProvider::exchange(self, code, redirect_uri))
+    }
+    fn refresh<'a>(&'a self, refresh_token: &'a str) -> BoxFuture<'a, Result<TokenResponse>> {
+        Box::pin(AuthProvider::refresh(self, refresh_token))
+    }
+    fn get_account<'a>(&'a self, access_token: &'a str) -> BoxFuture<'a, Result<Account>> {
+        Box::pin(AuthProvider::get_account(self, access_token))
+    }
+    fn revoke<'a>(&'a self, token: &'a str) -> BoxFuture<'a, Result<Revoked>> {
+        Box::pin(AuthProvider::revoke(self, token))
     }
 }
 

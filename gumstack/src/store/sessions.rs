@@ -9,7 +9,8 @@ use rmcp::transport::streamable_http_server::session::store::{
     SessionState, SessionStore, SessionStoreError,
 };
 
-use crate::{Result, store::Store};
+use super::contract::Store;
+use crate::Result;
 
 const OWNER_CACHE: usize = 100_000;
 

@@ -16,7 +16,7 @@ use axum::{
 };
 use cookie::{Cookie, SameSite};
 
-use super::tokens;
+use crate::crypto;
 
 const NAME: &str = "gumstack_browser";
 const SECURE_NAME: &str = "__Host-gumstack_browser";
@@ -49,14 +49,14 @@ impl Cookies {
             .filter_map(Result::ok)
             .find(|c| c.name() == self.name())
             .map(|c| c.value().to_owned())
-            .filter(|v| tokens::is_token(v))
+            .filter(|v| crypto::is_token(v))
     }
 
     /// This browser's token, or a new one to be set with [`Cookies::set_browser`].
     pub fn browser_or_new(self, headers: &HeaderMap) -> (String, bool) {
         match self.browser(headers) {
             Some(token) => (token, false),
-            None => (tokens::random(), true),
+            None => (crypto::random(), true),
         }
     }
 
@@ -85,7 +85,7 @@ fn cookie_duration(d: Duration) -> cookie::time::Duration {
 /// holding `browser` can carry it, and it is good for `purpose` only (one pending
 /// request, the accounts page, one reconnect link).
 pub(crate) fn form_token(browser: &str, purpose: &str) -> String {
-    tokens::hash(&format!("form\n{purpose}\n{browser}"))
+    crypto::hash(&format!("form\n{purpose}\n{browser}"))
 }
 
 #[cfg(test)]
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn https_uses_the_host_prefix_and_http_does_not() {
-        let token = tokens::random();
+        let token = crypto::random();
         let secure = Cookies::for_issuer("https://mcp.example.com");
         let plain = Cookies::for_issuer("http://127.0.0.1:8000");
         let both = headers(&format!(
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn form_tokens_differ_per_browser_and_purpose() {
-        let (a, b) = (tokens::random(), tokens::random());
+        let (a, b) = (crypto::random(), crypto::random());
         assert_ne!(form_token(&a, "accounts"), form_token(&b, "accounts"));
         assert_ne!(form_token(&a, "accounts"), form_token(&a, "pending:x"));
         assert_eq!(form_token(&a, "accounts"), form_token(&a, "accounts"));

@@ -1,4 +1,5 @@
-//! Random values and their hashes: codes, tokens, ids, CSRF tokens, PKCE.
+//! Random values, digests and comparisons: the tokens, codes and ids the host
+//! issues, what the store keeps instead of them, and PKCE (RFC 7636, S256).
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
@@ -22,7 +23,17 @@ pub(crate) fn is_token(value: &str) -> bool {
 
 /// What the store keeps instead of a token.
 pub(crate) fn hash(value: &str) -> String {
-    crate::seal::hex(&Sha256::digest(value.as_bytes()))
+    hex(&Sha256::digest(value.as_bytes()))
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// RFC 7636 S256: the challenge of a verifier, BASE64URL(SHA256(verifier)).
+pub(crate) fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// Equality that takes the same time wherever the inputs differ.
@@ -36,11 +47,7 @@ pub(crate) fn pkce_matches(verifier: &str, challenge: &str) -> bool {
         && verifier
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
-    valid_verifier
-        && same(
-            &URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
-            challenge,
-        )
+    valid_verifier && same(&pkce_challenge(verifier), challenge)
 }
 
 #[cfg(test)]

@@ -6,22 +6,24 @@ use std::sync::Arc;
 use axum::{Json, extract::State, response::IntoResponse};
 use serde_json::json;
 
-use super::AuthServer;
+use super::{AuthServer, protocol::scope};
 
-pub(super) async fn protected_resource(State(server): State<Arc<AuthServer>>) -> impl IntoResponse {
+pub(super) async fn protected_resource<F>(
+    State(server): State<Arc<AuthServer<F>>>,
+) -> impl IntoResponse {
     // The Python SDK compares `authorization_servers[0]` with the metadata's
     // `issuer` character for character: both are `server.issuer`.
     Json(json!({
         "resource": server.resource,
         "authorization_servers": [server.issuer],
         "bearer_methods_supported": ["header"],
-        "scopes_supported": super::scope::SUPPORTED,
+        "scopes_supported": scope::SUPPORTED,
         "resource_name": server.server_name,
     }))
 }
 
-pub(super) async fn authorization_server(
-    State(server): State<Arc<AuthServer>>,
+pub(super) async fn authorization_server<F>(
+    State(server): State<Arc<AuthServer<F>>>,
 ) -> impl IntoResponse {
     Json(json!({
         "issuer": server.issuer,
@@ -29,7 +31,7 @@ pub(super) async fn authorization_server(
         "token_endpoint": server.url("/token"),
         "registration_endpoint": server.url("/register"),
         "revocation_endpoint": server.url("/revoke"),
-        "scopes_supported": super::scope::SUPPORTED,
+        "scopes_supported": scope::SUPPORTED,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],

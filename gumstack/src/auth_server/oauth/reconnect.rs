@@ -11,13 +11,18 @@ use axum::{
     Form,
     extract::{Query, State},
     http::{HeaderMap, StatusCode},
-    response::Response,
 };
 use serde::Deserialize;
 
-use super::{AuthServer, cookies::form_token, flow, pages, tokens};
+use super::{state::Server, upstream};
+use crate::auth_server::{
+    authorize,
+    cookies::form_token,
+    error::{Answer, AuthError},
+    pages,
+};
 use crate::{
-    Result,
+    Result, crypto,
     store::{PendingRecord, Store, now},
 };
 
@@ -29,7 +34,7 @@ const LINK_LIFETIME_SECS: i64 = 30 * 60;
 /// user through their MCP client, and a link forwarded to someone else must not
 /// put that person's account into this user's grant.
 pub(crate) async fn link(store: &dyn Store, issuer: &str, grant_id: &str) -> Result<String> {
-    let id = tokens::random();
+    let id = crypto::random();
     let grant = store.get_grant(grant_id).await?;
     store
         .put_pending(&PendingRecord {
@@ -73,85 +78,61 @@ fn purpose(pending_id: &str) -> String {
 /// valid and the browser one that connected the grant. Returns the link's
 /// request, the grant's account name and the browser's token.
 async fn reconnecting(
-    server: &AuthServer,
+    server: &Server,
     headers: &HeaderMap,
     id: &str,
-) -> std::result::Result<(PendingRecord, Option<String>, String), Response> {
+) -> std::result::Result<(PendingRecord, Option<String>, String), AuthError> {
     let expired = || {
-        pages::message(
+        AuthError::page(
             StatusCode::BAD_REQUEST,
             "This link is not valid",
             "It was already used or has expired. Call the tool again to get a new one.",
         )
     };
-    if !tokens::is_token(id) {
+    if !crypto::is_token(id) {
         return Err(expired());
     }
-    let pending = match server.store.get_pending(id).await {
-        Ok(Some(p)) if p.expires_at >= now() && p.reconnect_grant.is_some() => p,
-        Ok(_) => return Err(expired()),
-        Err(e) => {
-            tracing::error!("reading a reconnect link failed: {e:#}");
-            return Err(pages::unavailable());
-        }
+    let pending = match server.store.get_pending(id).await? {
+        Some(p) if p.expires_at >= now() && p.reconnect_grant.is_some() => p,
+        _ => return Err(expired()),
     };
     let grant_id = pending.reconnect_grant.as_deref().unwrap_or_default();
     let not_yours = || {
-        pages::message(
+        AuthError::page(
             StatusCode::FORBIDDEN,
             "Open this link where you connected",
             "This link reconnects an account for the person who connected it, and works only in the browser they used. Nothing was changed. If you are that person, open the link there; otherwise (or if that browser is gone) retry in your application: it will ask you to authorize again, with its own consent page.",
         )
     };
-    let Some(browser) = server.cookies.browser(headers) else {
-        return Err(not_yours());
-    };
-    let grants = match server
+    let browser = server.cookies.browser(headers).ok_or_else(not_yours)?;
+    let grants = server
         .store
-        .grants_of_browser(&tokens::hash(&browser))
-        .await
-    {
-        Ok(grants) => grants,
-        Err(e) => {
-            tracing::error!("checking the owner of a reconnect link failed: {e:#}");
-            return Err(pages::unavailable());
-        }
-    };
-    match grants.into_iter().find(|g| g.id == grant_id) {
-        Some(grant) => Ok((pending, grant.nickname, browser)),
-        None => Err(not_yours()),
-    }
+        .grants_of_browser(&crypto::hash(&browser))
+        .await?;
+    let grant = grants
+        .into_iter()
+        .find(|g| g.id == grant_id)
+        .ok_or_else(not_yours)?;
+    Ok((pending, grant.nickname, browser))
 }
 
 pub(super) async fn page(
-    State(server): State<Arc<AuthServer>>,
+    State(server): State<Arc<Server>>,
     headers: HeaderMap,
     query: std::result::Result<Query<LinkQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = query else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The link is incomplete.",
-        );
-    };
-    let (pending, account, browser) = match reconnecting(&server, &headers, &q.id).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
-    let Some(provider) = server.grants.provider() else {
-        return pages::unavailable();
-    };
-    pages::render(
+) -> Answer {
+    let Query(q) = query.map_err(|_| AuthError::bad_request("The link is incomplete"))?;
+    let (pending, account, browser) = reconnecting(&server, &headers, &q.id).await?;
+    Ok(pages::render(
         StatusCode::OK,
         &Reconnect {
             server_name: server.server_name,
-            provider: provider.name().to_owned(),
+            provider: server.flow.grants.provider().name().to_owned(),
             account,
             csrf: form_token(&browser, &purpose(&pending.id)),
             pending: pending.id,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -161,30 +142,15 @@ pub(super) struct ReconnectForm {
 }
 
 pub(super) async fn start(
-    State(server): State<Arc<AuthServer>>,
+    State(server): State<Arc<Server>>,
     headers: HeaderMap,
     form: std::result::Result<Form<ReconnectForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    if let Some(refused) = flow::refuse_cross_site(&server, &headers) {
-        return refused;
+) -> Answer {
+    authorize::refuse_cross_site(&server, &headers)?;
+    let Form(form) = form.map_err(|_| AuthError::bad_request("The form could not be read"))?;
+    let (pending, _, browser) = reconnecting(&server, &headers, &form.pending).await?;
+    if !crypto::same(&form_token(&browser, &purpose(&pending.id)), &form.csrf) {
+        return Err(AuthError::not_accepted("Open the link again and retry."));
     }
-    let Ok(Form(form)) = form else {
-        return pages::message(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "The form could not be read.",
-        );
-    };
-    let (pending, _, browser) = match reconnecting(&server, &headers, &form.pending).await {
-        Ok(found) => found,
-        Err(page) => return page,
-    };
-    if !tokens::same(&form_token(&browser, &purpose(&pending.id)), &form.csrf) {
-        return pages::message(
-            StatusCode::FORBIDDEN,
-            "Request not accepted",
-            "Open the link again and retry.",
-        );
-    }
-    flow::to_provider(&server, &pending, &browser).await
+    upstream::to_provider(&server, &pending, &browser).await
 }

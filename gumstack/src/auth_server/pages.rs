@@ -10,7 +10,16 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 
-use crate::CredentialField;
+use crate::{CredentialField, credentials::FormErrors};
+
+/// What happens after the user allows an application, as the consent page
+/// says it.
+pub(crate) enum NextStep {
+    /// `cred`: they enter these credentials (the fields' labels).
+    Credentials(Vec<&'static str>),
+    /// `oauth`: they sign in to this provider.
+    Provider(String),
+}
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -26,16 +35,12 @@ pub(super) struct Consent {
     pub csrf: String,
 }
 
-/// Problems of one submission: per field, and for the form as a whole.
-#[derive(Debug, Default)]
-pub struct FormErrors {
-    pub fields: BTreeMap<&'static str, String>,
-    pub form: Option<String>,
-}
-
-impl FormErrors {
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.form.is_none()
+impl Consent {
+    pub fn next(&mut self, next: NextStep) {
+        match next {
+            NextStep::Credentials(fields) => self.fields = fields,
+            NextStep::Provider(name) => self.provider = Some(name),
+        }
     }
 }
 
@@ -114,7 +119,7 @@ struct Message<'a> {
 
 /// A page with the headers every page gets: no framing, no caching, no
 /// third-party anything.
-pub(super) fn render(status: StatusCode, page: &impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => {
             let mut response = (status, Html(html)).into_response();
@@ -146,14 +151,6 @@ pub(super) fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
-pub(super) fn message(status: StatusCode, title: &str, detail: &str) -> Response {
+pub(crate) fn message(status: StatusCode, title: &str, detail: &str) -> Response {
     render(status, &Message { title, detail })
-}
-
-pub(super) fn unavailable() -> Response {
-    message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Something went wrong",
-        "The server could not complete this step. Please try again in a moment.",
-    )
 }

@@ -1,0 +1,61 @@
+//! The provider leg: after consent (or from a reconnect link), the user is
+//! sent to the provider with a single-use state bound to the pending request
+//! and the browser, and a PKCE verifier sealed in the store.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    http::HeaderMap,
+    response::{IntoResponse, Redirect},
+};
+
+use super::state::Server;
+use crate::{
+    auth_server::{
+        authorize::{self, ConsentBody},
+        error::Answer,
+    },
+    crypto,
+    provider::Pkce,
+    store::PendingRecord,
+};
+
+/// The consent page's answer: approved, on to the provider.
+pub(super) async fn consent(
+    State(server): State<Arc<Server>>,
+    headers: HeaderMap,
+    form: ConsentBody,
+) -> Answer {
+    let (pending, browser) = authorize::consented(&server, &headers, form).await?;
+    to_provider(&server, &pending, &browser).await
+}
+
+/// The context the provider-leg PKCE verifier of a pending request is sealed to.
+pub(super) fn verifier_context(pending_id: &str) -> String {
+    format!("pending:{pending_id}")
+}
+
+/// On to the provider, with a single-use, expiring state bound to this pending
+/// request and to this browser, and a PKCE verifier sealed in the store.
+pub(crate) async fn to_provider(server: &Server, pending: &PendingRecord, browser: &str) -> Answer {
+    let grants = &server.flow.grants;
+    let state = crypto::random();
+    let pkce = Pkce::generate();
+    let sealed = grants
+        .vault()
+        .sealer()
+        .seal(pkce.verifier.as_bytes(), &verifier_context(&pending.id));
+    server
+        .store
+        .set_pending_upstream(
+            &pending.id,
+            &crypto::hash(&state),
+            &sealed,
+            &crypto::hash(browser),
+        )
+        .await?;
+    let callback = server.url("/auth/callback");
+    let url = pkce.sync_scope(|| grants.provider().get_url(&callback, &state));
+    Ok(Redirect::to(&url).into_response())
+}

@@ -1,0 +1,58 @@
+//! `auth = none`: the operator's credentials come from env vars (read by the
+//! generated code at start-up); no grants, no authorization server, nothing to
+//! log in to. A database, when given, only shares MCP sessions between
+//! replicas.
+
+use std::{any::Any, sync::Arc};
+
+use axum::Router;
+
+use crate::{
+    Credentials, Error, Result,
+    auth_server::Settings,
+    mode::{AuthMode, HostMode, NoAuth, Transport},
+    store::{self, Location, Sessions},
+};
+
+pub(crate) struct State {
+    sessions: Option<Arc<Sessions>>,
+}
+
+impl<T: Credentials> HostMode for NoAuth<T> {
+    type State = State;
+
+    async fn open(location: &Location, name: &'static str, _: Transport) -> Result<State> {
+        let sessions = match &location.database_url {
+            Some(_) => {
+                let store = store::open_for(&location.place(name)?, Self::KIND).await?;
+                Some(Arc::new(Sessions::new(store)))
+            }
+            None => None,
+        };
+        Ok(State { sessions })
+    }
+
+    fn grants(_: &State) -> Option<Arc<dyn Any + Send + Sync>> {
+        None
+    }
+
+    fn sessions(state: &State) -> Option<Arc<Sessions>> {
+        state.sessions.clone()
+    }
+
+    fn http(_: &State, mcp: Router, _: Settings) -> Result<Router> {
+        Ok(mcp)
+    }
+
+    async fn login(_: &State, _: &'static str) -> Result<()> {
+        Err(Error::config(
+            "this server has `auth = none`: its credentials come from env vars, there is nothing to log in to",
+        ))
+    }
+
+    async fn logout(_: &State, _: &'static str) -> Result<()> {
+        Err(Error::config(
+            "this server has `auth = none`: it stores no local credentials to forget",
+        ))
+    }
+}

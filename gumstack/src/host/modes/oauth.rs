@@ -1,0 +1,191 @@
+//! `auth = oauth`: each user's provider tokens are a grant, refreshed as they
+//! expire. Over HTTP the authorization server sends the user to the provider;
+//! over stdio `login` prints the provider's URL and catches its answer on a
+//! loopback port.
+
+use std::{any::Any, collections::HashMap, sync::Arc};
+
+use axum::{Router, extract::Query, http::StatusCode, response::Html, routing::get};
+
+use crate::{
+    AuthProvider, Error, Result,
+    auth_server::{OAuthFlow, Settings},
+    crypto,
+    grants::{LOCAL_GRANT, OAuthGrants, Vault},
+    mode::{AuthMode, HostMode, OAuth, Transport},
+    provider::Pkce,
+    store::{Location, Sessions},
+};
+
+/// How long `login` waits for the browser's answer.
+const LOGIN_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+pub(crate) struct State {
+    /// `None` only over stdio, when the provider is not configured and
+    /// `LOCAL_ACCESS_TOKEN` stands in for it.
+    grants: Option<Arc<OAuthGrants>>,
+    sessions: Arc<Sessions>,
+}
+
+impl State {
+    fn grants(&self) -> Result<&Arc<OAuthGrants>> {
+        self.grants.as_ref().ok_or_else(|| {
+            Error::config("the OAuth provider is not configured: set its client id and secret")
+        })
+    }
+}
+
+impl<P: AuthProvider> HostMode for OAuth<P> {
+    type State = State;
+
+    async fn open(location: &Location, name: &'static str, transport: Transport) -> Result<State> {
+        let vault = Vault::open(&location.place(name)?, Self::KIND).await?;
+        let sessions = Arc::new(Sessions::new(vault.store().clone()));
+        let grants = match P::from_env() {
+            Ok(provider) => Some(Arc::new(OAuthGrants::new(vault, provider))),
+            // Development tokens stand in for the provider over stdio.
+            Err(e)
+                if transport == Transport::Stdio
+                    && std::env::var_os("LOCAL_ACCESS_TOKEN").is_some() =>
+            {
+                tracing::warn!(
+                    "the OAuth provider is not configured ({e}); using LOCAL_ACCESS_TOKEN"
+                );
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(State { grants, sessions })
+    }
+
+    fn grants(state: &State) -> Option<Arc<dyn Any + Send + Sync>> {
+        state
+            .grants
+            .clone()
+            .map(|g| g as Arc<dyn Any + Send + Sync>)
+    }
+
+    fn sessions(state: &State) -> Option<Arc<Sessions>> {
+        Some(state.sessions.clone())
+    }
+
+    fn http(state: &State, mcp: Router, settings: Settings) -> Result<Router> {
+        let grants = state.grants()?;
+        super::authorization_server(
+            grants.vault().store(),
+            &state.sessions,
+            OAuthFlow {
+                grants: grants.clone(),
+            },
+            mcp,
+            settings,
+        )
+    }
+
+    async fn login(state: &State, name: &'static str) -> Result<()> {
+        loopback_login(state.grants()?, name).await
+    }
+
+    async fn logout(state: &State, name: &'static str) -> Result<()> {
+        state.grants()?.revoke_and_delete(LOCAL_GRANT).await?;
+        eprintln!("Logged out: the local credentials of {name} are deleted.");
+        Ok(())
+    }
+}
+
+/// `login`: the provider's page in a browser, with the answer caught by a
+/// one-shot server on a loopback port.
+async fn loopback_login(grants: &OAuthGrants, name: &'static str) -> Result<()> {
+    let provider = grants.provider();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", login_port()?)).await?;
+    let redirect_uri = format!(
+        "http://127.0.0.1:{}/callback",
+        listener.local_addr()?.port()
+    );
+    let state = crypto::random();
+    let pkce = Pkce::generate();
+    let url = pkce
+        .clone()
+        .sync_scope(|| provider.get_url(&redirect_uri, &state));
+    eprintln!(
+        "Connect {name} to your {} account: open this URL in a browser (the redirect URI {redirect_uri} must be allowed by the OAuth app):\n\n  {url}\n",
+        provider.name()
+    );
+    let _ = std::process::Command::new("xdg-open")
+        .arg(&url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+
+    let answer = answer_with_state(listener, state).await?;
+    if let Some(error) = answer.get("error") {
+        return Err(Error::msg(format!(
+            "{} refused the login: {error}",
+            provider.name()
+        )));
+    }
+    let code = answer
+        .get("code")
+        .ok_or_else(|| Error::msg("login failed: the answer has no code"))?;
+    let tokens = pkce.scope(provider.exchange(code, &redirect_uri)).await?;
+    let account = provider
+        .get_account(tokens.access_token.expose())
+        .await
+        .ok();
+    let nickname = account.as_ref().map(|a| a.nickname.clone());
+    grants
+        .create(None, Some(LOCAL_GRANT), tokens, account)
+        .await?;
+    eprintln!(
+        "Connected{}. `{name} serve --stdio` will use this account.",
+        nickname.map(|n| format!(" as {n}")).unwrap_or_default(),
+    );
+    Ok(())
+}
+
+/// The query of the first request to `/callback` that carries `state`.
+/// Anything else reaching the port (another program, a stale tab) gets 400
+/// and the login keeps waiting.
+async fn answer_with_state(
+    listener: tokio::net::TcpListener,
+    state: String,
+) -> Result<HashMap<String, String>> {
+    let (tx, rx) = tokio::sync::oneshot::channel::<HashMap<String, String>>();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let tx = Arc::new(tx);
+    let app = Router::new().route(
+        "/callback",
+        get(move |Query(q): Query<HashMap<String, String>>| async move {
+            if !q.get("state").is_some_and(|s| crypto::same(s, &state)) {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Html("<!doctype html><title>Not this login</title><p>This answer does not belong to the login in progress.</p>"),
+                );
+            }
+            if let Some(tx) = tx.lock().expect("callback sender").take() {
+                let _ = tx.send(q);
+            }
+            (
+                StatusCode::OK,
+                Html("<!doctype html><title>Done</title><p>You can close this window and return to the terminal.</p>"),
+            )
+        }),
+    );
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let answer = tokio::time::timeout(LOGIN_WAIT, rx).await;
+    server.abort();
+    answer
+        .map_err(|_| Error::msg("login timed out: no answer from the browser within 10 minutes"))?
+        .map_err(|_| Error::msg("login cancelled"))
+}
+
+/// `GUMSTACK_LOGIN_PORT` fixes the loopback port (for OAuth apps that need an
+/// exact redirect URI).
+fn login_port() -> Result<u16> {
+    match std::env::var("GUMSTACK_LOGIN_PORT") {
+        Ok(port) => port.parse().map_err(|_| {
+            Error::config(format!("GUMSTACK_LOGIN_PORT={port:?} is not a port number"))
+        }),
+        Err(_) => Ok(0),
+    }
+}

@@ -1,0 +1,123 @@
+//! What every store does: the [`Store`] trait (one statement or transaction per
+//! method, no state in the process, single-use values consumed atomically) and
+//! the cross-process refresh lock.
+
+use async_trait::async_trait;
+
+use super::records::{
+    ClientRecord, CodeRecord, Consumed, GrantRecord, PendingRecord, Timestamp, TokenKind,
+    TokenRecord,
+};
+use crate::Result;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The auth type this store was created for (`none`, `cred`, `oauth`).
+    async fn auth_type(&self) -> Result<Option<String>>;
+    async fn set_auth_type(&self, auth_type: &str) -> Result<()>;
+    async fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+
+    /// Store a registration; the same `client_id` again replaces its metadata
+    /// and keeps its registration time.
+    async fn put_client(&self, client: &ClientRecord) -> Result<()>;
+    async fn get_client(&self, client_id: &str) -> Result<Option<ClientRecord>>;
+    /// A client completed an authorization: it no longer expires unused.
+    async fn client_authorized(&self, client_id: &str) -> Result<()>;
+
+    async fn put_pending(&self, pending: &PendingRecord) -> Result<()>;
+    async fn get_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
+    async fn set_pending_consented(&self, id: &str) -> Result<()>;
+    /// Delete and return it: a pending request completes once.
+    async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
+    /// Record the provider leg of a request: its state (hashed), the PKCE
+    /// verifier toward the provider (sealed), and the browser it runs in.
+    async fn set_pending_upstream(
+        &self,
+        id: &str,
+        state_hash: &str,
+        sealed_verifier: &str,
+        browser_hash: &str,
+    ) -> Result<()>;
+    /// Delete and return the request whose provider leg has this state, with
+    /// the (sealed) PKCE verifier toward the provider.
+    async fn take_pending_by_upstream_state(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<(PendingRecord, String)>>;
+
+    async fn put_code(&self, code: &CodeRecord) -> Result<()>;
+    async fn consume_code(&self, code_hash: &str) -> Result<Consumed<CodeRecord>>;
+
+    async fn put_grant(&self, grant: &GrantRecord) -> Result<()>;
+    async fn get_grant(&self, id: &str) -> Result<Option<GrantRecord>>;
+    /// Delete a grant with every token issued for it.
+    async fn delete_grant(&self, id: &str) -> Result<()>;
+    /// Mark a grant disconnected (and drop its access tokens) or connected again.
+    async fn set_grant_disconnected(&self, id: &str, disconnected: bool) -> Result<()>;
+    /// Remember that the browser holding this (hashed) cookie connected a grant.
+    async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()>;
+    /// The grants a browser connected, oldest first.
+    async fn grants_of_browser(&self, browser_hash: &str) -> Result<Vec<GrantRecord>>;
+
+    async fn put_token(&self, token: &TokenRecord) -> Result<()>;
+    async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>>;
+    /// Mark a refresh token used; a second use reports the grant for revocation.
+    async fn consume_refresh_token(&self, token_hash: &str) -> Result<Consumed<TokenRecord>>;
+    async fn delete_token(&self, token_hash: &str) -> Result<()>;
+    async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()>;
+
+    /// Take the lock under which one grant's upstream tokens are refreshed,
+    /// across every process sharing this store; held until [`GrantLock::release`]
+    /// (or the lock is dropped, or the process dies).
+    async fn lock_grant(&self, grant_id: &str) -> Result<GrantLock>;
+
+    /// Remember an MCP session's state (its `initialize` parameters, JSON) so any
+    /// replica can resume it.
+    async fn put_session(&self, id: &str, state: &str) -> Result<()>;
+    async fn get_session(&self, id: &str) -> Result<Option<String>>;
+    /// Bind a session to the grant that opened it; returns the grant it is bound
+    /// to, which is the first one ever bound.
+    async fn bind_session(&self, id: &str, grant_id: &str) -> Result<String>;
+    async fn session_grant(&self, id: &str) -> Result<Option<String>>;
+    async fn delete_session(&self, id: &str) -> Result<()>;
+
+    /// Drop expired pending requests, codes, tokens and sessions, registrations
+    /// that never authorized within [`UNUSED_CLIENT_LIFETIME`](crate::store::UNUSED_CLIENT_LIFETIME), and grants left
+    /// disconnected for [`DISCONNECTED_GRANT_LIFETIME`](crate::store::DISCONNECTED_GRANT_LIFETIME).
+    async fn purge_expired(&self, now: Timestamp) -> Result<()>;
+}
+
+/// What a lock needs to be let go of.
+#[async_trait]
+pub trait Lock: Send {
+    async fn release(&mut self) -> Result<()>;
+}
+
+/// A held [`Store::lock_grant`] lock.
+#[must_use = "the lock is released when this is released or dropped"]
+pub struct GrantLock(Option<Box<dyn Lock>>);
+
+impl GrantLock {
+    pub fn new(lock: impl Lock + 'static) -> Self {
+        Self(Some(Box::new(lock)))
+    }
+
+    /// A lock that holds nothing (a backend served by one process).
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    pub async fn release(mut self) -> Result<()> {
+        match self.0.as_mut() {
+            Some(lock) => lock.release().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for GrantLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GrantLock")
+    }
+}
