@@ -203,36 +203,36 @@ const _: () = {
         ContextType as _, CredentialsType as _, TextArgType as _, ToolArgType as _,
         Unchecked as _,
     };
-    const _: () = ::gumstack::__private::assert_tool_arg::<String>();
-    const _: () = ::gumstack::__private::assert_tool_arg::<String>();
-    const _: () = ::gumstack::__private::assert_tool_arg::<String>();
-    const _: () = ::gumstack::__private::assert_tool_arg::<Address>();
-    const _: () = ::gumstack::__private::assert_tool_output::<&'static str>();
-    const _: () = ::gumstack::__private::assert_tool_output::<Content>();
-    const _: () = ::gumstack::__private::assert_tool_output::<Content>();
-    const _: () = ::gumstack::__private::assert_tool_output::<Content>();
-    const _: () = ::gumstack::__private::assert_tool_output::<Vec<Content>>();
-    const _: () = ::gumstack::__private::assert_tool_output::<&'static str>();
-    const _: () = ::gumstack::__private::assert_tool_output::<&'static str>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_context::<Context>();
-    const _: () = ::gumstack::__private::assert_resource_output::<&'static str>();
-    const _: () = ::gumstack::__private::assert_resource_output::<Blob>();
-    const _: () = ::gumstack::__private::assert_text_arg::<String>();
-    const _: () = ::gumstack::__private::assert_resource_output::<TemplateData>();
-    const _: () = ::gumstack::__private::assert_resource_output::<String>();
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <Address as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <Content as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <Content as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <Content as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <Vec<Content> as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <&'static str as ::gumstack::resources::ResourceValue>::__CHECK;
+    const _: () = <Blob as ::gumstack::resources::ResourceValue>::__CHECK;
+    const _: () = <String as ::gumstack::prompts::TextArg>::__CHECK;
+    const _: () = <TemplateData as ::gumstack::resources::ResourceValue>::__CHECK;
+    const _: () = <String as ::gumstack::resources::ResourceValue>::__CHECK;
     static __GUMSTACK_TEMPLATE_0: ::gumstack::__private::UriTemplate = ::gumstack::__private::UriTemplate(
         &[
             ::gumstack::__private::UriPart::Literal("test://template/"),
@@ -240,15 +240,15 @@ const _: () = {
             ::gumstack::__private::UriPart::Literal("/data"),
         ],
     );
-    const _: () = ::gumstack::__private::assert_prompt_output::<&'static str>();
-    const _: () = ::gumstack::__private::assert_text_arg::<String>();
-    const _: () = ::gumstack::__private::assert_text_arg::<String>();
-    const _: () = ::gumstack::__private::assert_prompt_output::<String>();
-    const _: () = ::gumstack::__private::assert_text_arg::<String>();
-    const _: () = ::gumstack::__private::assert_prompt_output::<Vec<PromptMessage>>();
-    const _: () = ::gumstack::__private::assert_prompt_output::<Vec<PromptMessage>>();
-    const _: () = ::gumstack::__private::assert_completion_output::<Vec<&'static str>>();
-    const _: () = ::gumstack::__private::assert_completion_output::<Vec<String>>();
+    const _: () = <&'static str as ::gumstack::prompts::PromptValue>::__CHECK;
+    const _: () = <String as ::gumstack::prompts::TextArg>::__CHECK;
+    const _: () = <String as ::gumstack::prompts::TextArg>::__CHECK;
+    const _: () = <String as ::gumstack::prompts::PromptValue>::__CHECK;
+    const _: () = <String as ::gumstack::prompts::TextArg>::__CHECK;
+    const _: () = <Vec<PromptMessage> as ::gumstack::prompts::PromptValue>::__CHECK;
+    const _: () = <Vec<PromptMessage> as ::gumstack::prompts::PromptValue>::__CHECK;
+    const _: () = <Vec<&'static str> as ::gumstack::CompletionValues>::__CHECK;
+    const _: () = <Vec<String> as ::gumstack::CompletionValues>::__CHECK;
     static __GUMSTACK_ENV_CREDS: ::std::sync::OnceLock<()> = ::std::sync::OnceLock::new();
     impl Everything {
         /// The operator's credentials (`auth = none`), read from env once at

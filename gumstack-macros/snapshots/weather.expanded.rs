@@ -58,12 +58,12 @@ const _: () = {
         ContextType as _, CredentialsType as _, TextArgType as _, ToolArgType as _,
         Unchecked as _,
     };
-    const _: () = ::gumstack::__private::assert_tool_arg::<String>();
-    const _: () = ::gumstack::__private::assert_tool_arg::<u32>();
-    const _: () = ::gumstack::__private::assert_tool_arg::<Detail>();
-    const _: () = ::gumstack::__private::assert_tool_arg::<String>();
-    const _: () = ::gumstack::__private::assert_tool_output::<Forecast>();
-    const _: () = ::gumstack::__private::assert_tool_output::<String>();
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <u32 as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <Detail as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <Forecast as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
     static __GUMSTACK_ENV_CREDS: ::std::sync::OnceLock<WeatherEnv> = ::std::sync::OnceLock::new();
     impl Weather {
         /// The operator's credentials (`auth = none`), read from env once at

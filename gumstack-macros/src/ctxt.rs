@@ -20,6 +20,16 @@ impl Ctxt {
         self.errors.push(error);
     }
 
+    /// Take the errors another context collected.
+    pub fn append(&mut self, other: Ctxt) {
+        self.errors.extend(other.errors);
+    }
+
+    /// How many errors are collected so far.
+    pub fn count(&self) -> usize {
+        self.errors.len()
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }

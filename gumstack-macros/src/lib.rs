@@ -8,6 +8,7 @@
 mod attrs;
 mod credentials;
 mod ctxt;
+mod keys;
 mod server;
 
 use proc_macro::TokenStream;

@@ -18,6 +18,9 @@ use rmcp::{
 pub trait CompletionValues {
     #[doc(hidden)]
     fn into_values(self) -> Vec<String>;
+
+    #[doc(hidden)]
+    const __CHECK: () = ();
 }
 
 impl<S: Into<String>> CompletionValues for Vec<S> {

@@ -66,7 +66,7 @@ pub trait Credentials: Sized + Send + Sync + 'static {
 
     /// Check the values with the provider (try the key) before they are stored.
     /// The error is shown on the credentials form. Set it with
-    /// `#[credentials(validate = path::to::async_fn)]` on the derived struct,
+    /// `#[cred(validate = path::to::async_fn)]` on the derived struct,
     /// where the function takes `&Self` and returns `Result<(), String>`.
     fn validate(&self) -> impl Future<Output = Result<(), String>> + Send {
         async { Ok(()) }
@@ -92,6 +92,9 @@ impl Credentials for () {
 pub trait CredentialValue: Sized {
     /// Parse the raw text; the error says what was expected.
     fn parse_credential(raw: String) -> Result<Self, String>;
+
+    #[doc(hidden)]
+    const __CHECK: () = ();
 }
 
 impl CredentialValue for String {
@@ -141,7 +144,10 @@ numeric_credential!(
     label = "change this type to `Secret`",
     note = "`Secret` never prints and is zeroized on drop; change the field's type to `Secret` (or `Option<Secret>`)"
 )]
-pub trait SecretField {}
+pub trait SecretField {
+    #[doc(hidden)]
+    const __CHECK: () = ();
+}
 impl SecretField for Secret {}
 impl SecretField for Option<Secret> {}
 

@@ -39,6 +39,8 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 mod auth_server;
 mod completion;
 pub mod context;
@@ -58,7 +60,7 @@ mod service;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod tools;
+pub mod tools;
 
 /// Auth modes and the OAuth provider contract: the types `auth = ...` names.
 pub mod auth {

@@ -18,24 +18,6 @@
 //! ];
 //! ```
 
-/// A prompt argument or URI template parameter: text on the wire, parsed with `FromStr`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be parsed from text",
-    label = "prompt arguments and URI template parameters arrive as text: this type must implement `FromStr`",
-    note = "use `String`, a number, `bool`, or a type that implements `std::str::FromStr` with an error that implements `Display`"
-)]
-pub trait TextArg: Sized {
-    fn parse_text(text: &str) -> std::result::Result<Self, String>;
-}
-impl<T: std::str::FromStr> TextArg for T
-where
-    T::Err: std::fmt::Display,
-{
-    fn parse_text(text: &str) -> std::result::Result<Self, String> {
-        text.parse().map_err(|e: T::Err| e.to_string())
-    }
-}
-
 use std::{cell::Cell, fmt::Display};
 
 use rmcp::{
@@ -47,6 +29,32 @@ use serde_json::Value;
 /// One message of a prompt, from the user or the assistant.
 pub use rmcp::model::{PromptMessage, Role};
 
+/// The type of a prompt argument or a URI template parameter: they arrive as
+/// text and are parsed with `FromStr` (its error says what is wrong). Implemented
+/// for every `FromStr` type whose error implements `Display`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be parsed from text",
+    label = "prompt arguments and URI template parameters arrive as text: this type must implement `FromStr`",
+    note = "use `String`, a number, `bool`, or a type that implements `std::str::FromStr` with an error that implements `Display`"
+)]
+pub trait TextArg: Sized {
+    /// Parse the text; the error says what is wrong with it.
+    fn parse_text(text: &str) -> std::result::Result<Self, String>;
+
+    #[doc(hidden)]
+    const __CHECK: () = ();
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: std::str::FromStr> TextArg for T
+where
+    T::Err: Display,
+{
+    fn parse_text(text: &str) -> std::result::Result<Self, String> {
+        text.parse().map_err(|e: T::Err| e.to_string())
+    }
+}
+
 /// What a prompt method may return.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a prompt",
@@ -56,6 +64,9 @@ pub use rmcp::model::{PromptMessage, Role};
 pub trait PromptValue {
     #[doc(hidden)]
     fn into_messages(self) -> Vec<PromptMessage>;
+
+    #[doc(hidden)]
+    const __CHECK: () = ();
 }
 
 impl PromptValue for String {

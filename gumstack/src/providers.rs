@@ -28,14 +28,21 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(20);
 /// An OAuth 2.0 provider described by its endpoints.
 #[derive(Debug, Clone)]
 pub struct OAuth2Provider {
+    /// Short name of the service, shown to users (`"github"`).
     pub name: String,
+    /// The authorization endpoint the user is sent to.
     pub authorize_url: String,
+    /// The token endpoint codes and refresh tokens are exchanged at.
     pub token_url: String,
     /// Answers the access token's owner as JSON; the nickname is read from it.
     pub userinfo_url: Option<String>,
+    /// RFC 7009 revocation endpoint, if the provider has one.
     pub revoke_url: Option<String>,
+    /// This server's client id at the provider.
     pub client_id: String,
+    /// Its client secret (sent in the token request's form).
     pub client_secret: Option<Secret>,
+    /// The scopes asked for at authorization.
     pub scopes: Vec<String>,
     /// `" "` for most providers; `","` for Linear and Slack.
     pub scope_separator: &'static str,

@@ -28,6 +28,7 @@ pub use rmcp::model::ResourceContents;
 pub struct Blob(pub Vec<u8>);
 
 impl Blob {
+    /// These bytes.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         Self(bytes.into())
     }
@@ -66,13 +67,20 @@ impl Serialize for Blob {
 
 // ---- the generated code's side ----
 
-/// What a resource method may return (`ResourceOutput` picks the conversion).
+/// What a resource method may return: text, bytes, contents, or any
+/// `Serialize` type (sent as JSON). The macro checks a resource's return type
+/// against it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a resource",
     label = "a resource returns its contents",
     note = "return text (`String`, `&'static str`), bytes (`gumstack::resources::Blob`), `ResourceContents`, `Vec<ResourceContents>`, or a `Serialize` type (sent as JSON); any of these may be wrapped in `Result<_, E>` with `E: Display`"
 )]
-pub trait ResourceValue: Serialize + 'static {}
+pub trait ResourceValue {
+    #[doc(hidden)]
+    const __CHECK: () = ();
+}
+
+#[diagnostic::do_not_recommend]
 impl<T: Serialize + 'static> ResourceValue for T {}
 
 /// A resource method's return value waiting to be converted. As for tools, the

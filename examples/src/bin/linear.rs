@@ -1,8 +1,12 @@
 //! `auth = oauth`: each user connects their Linear account; `creds().await`
 //! returns their access token (`OAuthCredentials`).
 //!
-//! The provider below is the reference's `LinearAuthProvider`. Until the OAuth
-//! flow lands in the host, development tokens come from `LOCAL_ACCESS_TOKEN`:
+//! The provider below is written by hand, as the Python product's
+//! `LinearAuthProvider` is (`gumstack::providers::LinearProvider` is the
+//! ready-made one). Over HTTP each user connects through the host's OAuth flow
+//! (register `<public URL>/auth/callback` with Linear); over stdio `linear
+//! login` connects the local user; for development `LOCAL_ACCESS_TOKEN` stands
+//! in for a login:
 //!
 //! ```sh
 //! LOCAL_ACCESS_TOKEN=lin_oauth_... cargo run --bin linear -- serve --stdio

@@ -1,7 +1,8 @@
 //! `auth = cred`: each user enters their own OpenAI key; `creds().await` returns it.
 //!
-//! Until the authorization server lands, development credentials come from
-//! `LOCAL_API_KEY` (and optionally `LOCAL_ORGANIZATION`):
+//! Over HTTP each user enters their key on the host's credentials form; over
+//! stdio `openai login` stores the local user's; for development
+//! `LOCAL_API_KEY` (and optionally `LOCAL_ORGANIZATION`) stand in for a login:
 //!
 //! ```sh
 //! LOCAL_API_KEY=sk-... cargo run --bin openai -- serve --stdio

@@ -2,7 +2,11 @@
 
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
-use crate::{attrs, ctxt::Ctxt};
+use crate::{
+    attrs,
+    ctxt::Ctxt,
+    keys::{self, Attr},
+};
 
 pub struct CredentialsStruct {
     pub ident: Ident,
@@ -13,6 +17,8 @@ pub struct CredentialsStruct {
 
 pub struct Field {
     pub ident: Ident,
+    /// The field's name in the form and config.yaml (`r#type` is `type`).
+    pub name: String,
     pub ty: Type,
     /// `T` of an `Option<T>` field.
     pub optional: Option<Type>,
@@ -82,56 +88,35 @@ pub fn credentials(cx: &mut Ctxt, input: &DeriveInput) -> Option<CredentialsStru
 
 fn field(cx: &mut Ctxt, f: &syn::Field) -> Field {
     let ident = f.ident.clone().expect("named field");
-    let name = ident.to_string();
-    let mut label = None::<LitStr>;
-    let mut description = None::<LitStr>;
-    let mut placeholder = None::<LitStr>;
-    let mut env = None::<LitStr>;
-    let mut secret_flag = false;
+    let name = syn::ext::IdentExt::unraw(&ident).to_string();
+    const WITHIN: &str = "#[cred]";
+    let mut label = Attr::<LitStr>::none("label", WITHIN);
+    let mut description = Attr::<LitStr>::none("description", WITHIN);
+    let mut placeholder = Attr::<LitStr>::none("placeholder", WITHIN);
+    let mut env = Attr::<LitStr>::none("env", WITHIN);
+    let mut secret = Attr::<()>::none("secret", WITHIN);
     for attr in f.attrs.iter().filter(|a| a.path().is_ident("cred")) {
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(Ident::to_string)
-                .unwrap_or_default();
-            let slot = match key.as_str() {
-                "label" => &mut label,
-                "description" => &mut description,
-                "placeholder" => &mut placeholder,
-                "env" => &mut env,
-                "secret" => {
-                    if secret_flag {
-                        cx.error(&meta.path, "duplicate `secret` in `#[cred]`");
-                    }
-                    secret_flag = true;
-                    return Ok(());
+        keys::each(cx, attr, |cx, meta| {
+            match keys::key(&meta).as_str() {
+                "label" => label.set(cx, &meta.path, meta.value()?.parse()?),
+                "description" => description.set(cx, &meta.path, meta.value()?.parse()?),
+                "placeholder" => placeholder.set(cx, &meta.path, meta.value()?.parse()?),
+                "env" => env.set(cx, &meta.path, meta.value()?.parse()?),
+                "secret" => secret.set(cx, &meta.path, ()),
+                other => {
+                    let names = ["label", "description", "placeholder", "secret", "env"];
+                    let hint = keys::closest(other, &names)
+                        .map(|close| format!("; did you mean `{close}`?"))
+                        .unwrap_or_default();
+                    keys::unknown(cx, &meta, WITHIN, KEYS, &hint)?
                 }
-                _ => {
-                    cx.error(
-                        &meta.path,
-                        format!(
-                            "unknown `#[cred]` key `{}`; expected {KEYS}",
-                            quote::ToTokens::to_token_stream(&meta.path)
-                        ),
-                    );
-                    if meta.input.peek(syn::Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    }
-                    return Ok(());
-                }
-            };
-            let value: LitStr = meta.value()?.parse()?;
-            if slot.is_some() {
-                cx.error(&meta.path, format!("duplicate `{key}` in `#[cred]`"));
             }
-            *slot = Some(value);
             Ok(())
         });
-        if let Err(e) = result {
-            cx.syn_error(e);
-        }
     }
+    let (label, description, placeholder, env) =
+        (label.get(), description.get(), placeholder.get(), env.get());
+    let secret_flag = secret.get().is_some();
     let env_name = match &env {
         Some(lit) => {
             if let Some(problem) = attrs::env_name_problem(&lit.value()) {
@@ -163,6 +148,7 @@ fn field(cx: &mut Ctxt, f: &syn::Field) -> Field {
         secret: secret_flag || written_secret,
         secret_flag,
         env: env_name,
+        name,
         ty: f.ty.clone(),
         optional,
         ident,
@@ -185,31 +171,22 @@ fn default_label(name: &str) -> String {
 
 /// `#[cred(validate = path)]` on the struct itself.
 fn struct_validate(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path> {
-    let mut validate = None;
+    let mut validate = Attr::none("validate", "#[cred]");
     for attr in attrs.iter().filter(|a| a.path().is_ident("cred")) {
-        let result = attr.parse_nested_meta(|meta| {
+        keys::each(cx, attr, |cx, meta| {
             if meta.path.is_ident("validate") {
-                if validate.is_some() {
-                    cx.error(&meta.path, "duplicate `validate` in `#[cred]`");
-                }
-                validate = Some(meta.value()?.parse::<syn::Path>()?);
+                validate.set(cx, &meta.path, meta.value()?.parse::<syn::Path>()?);
+                Ok(())
             } else {
-                cx.error(
-                    &meta.path,
-                    format!(
-                        "unknown `#[cred]` key `{}` on the struct; expected `validate = path::to::async_fn` (field keys go on fields)",
-                        quote::ToTokens::to_token_stream(&meta.path)
-                    ),
-                );
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                }
+                keys::unknown(
+                    cx,
+                    &meta,
+                    "#[cred]",
+                    "`validate = path::to::async_fn` on the struct",
+                    " (field keys go on fields)",
+                )
             }
-            Ok(())
         });
-        if let Err(e) = result {
-            cx.syn_error(e);
-        }
     }
-    validate
+    validate.get()
 }

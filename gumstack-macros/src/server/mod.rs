@@ -30,11 +30,14 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     match server {
         Some(server) if !cx.has_errors() => expand::server(&server, &stripped),
-        // Emit the user's impl (without our attributes) next to the errors, so
-        // uses of its methods do not add a cascade of unrelated errors.
-        _ => {
+        // Emit the user's impl (without our attributes) next to the errors,
+        // and `creds()` and `run()` as stubs, so uses of them (every tool,
+        // `main`) do not add a cascade of unrelated errors (thiserror's
+        // `fallback.rs` does the same).
+        server => {
             let errors = cx.into_compile_errors();
-            quote!(#errors #stripped)
+            let fallback = server.as_ref().map(expand::fallback);
+            quote!(#errors #stripped #fallback)
         }
     }
 }

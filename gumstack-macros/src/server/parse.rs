@@ -1,6 +1,6 @@
 //! Read the attribute arguments and the impl block into [`Server`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::{Span, TokenStream};
 use syn::{
@@ -9,7 +9,12 @@ use syn::{
     spanned::Spanned,
 };
 
-use crate::{attrs, ctxt::Ctxt};
+use super::uri::{self, Part};
+use crate::{
+    attrs,
+    ctxt::Ctxt,
+    keys::{self, Attr},
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum AuthKind {
@@ -38,8 +43,27 @@ pub struct Server {
     pub tools: Vec<Tool>,
     pub resources: Vec<Resource>,
     pub prompts: Vec<Prompt>,
-    /// Every method of the impl block by name, for `#[arg(complete = method)]`.
-    pub methods: HashMap<String, syn::Signature>,
+    /// The completers that `#[arg(complete = method)]` names, by method name.
+    pub completers: BTreeMap<String, Completer>,
+}
+
+/// A method named by `#[arg(complete = method)]`: `fn(&self, value: &str) ->
+/// Vec<String>`, perhaps async, perhaps with a `ctx: Context`.
+pub struct Completer {
+    pub ident: Ident,
+    pub is_async: bool,
+    /// Its parameters after `&self`, in order.
+    pub inputs: Vec<CompleterInput>,
+    pub output: Output,
+    pub sig: syn::Signature,
+}
+
+#[allow(clippy::large_enum_variant)] // a parameter or two per completer, at compile time
+pub enum CompleterInput {
+    /// The text typed so far: `&str` (`owned: false`) or `String`.
+    Text { owned: bool },
+    /// A `Context` parameter (its type, as written).
+    Context(Type),
 }
 
 /// What the three handler attributes share: one method of the impl block.
@@ -108,6 +132,8 @@ pub struct Resource {
     pub method: Method,
     /// The URI, or the URI template when it has `{placeholders}`.
     pub uri: LitStr,
+    /// `uri` split into literal text and placeholders.
+    pub parts: Vec<Part>,
     pub name: LitStr,
     pub title: Option<LitStr>,
     pub mime_type: Option<LitStr>,
@@ -151,35 +177,30 @@ const SERVER_KEYS: &str = "`auth`, `name`, `version` or `instructions`";
 
 /// `auth = ..., name = "...", ...`
 pub fn server_args(cx: &mut Ctxt, attr: TokenStream) -> ServerArgs {
-    let mut args = ServerArgs::default();
+    const WITHIN: &str = "#[gumstack::server]";
+    let mut auth = Attr::none("auth", WITHIN);
+    let mut name = Attr::none("name", WITHIN);
+    let mut version = Attr::none("version", WITHIN);
+    let mut instructions = Attr::none("instructions", WITHIN);
     let parser = |input: ParseStream| {
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "auth" => {
-                    let auth = parse_auth(cx, input)?;
-                    if args.auth.is_some() {
+                    if auth.is_set() {
                         cx.error(
                             &key,
                             "duplicate `auth`: a server has exactly one auth mode, fixed at compile time",
                         );
-                    } else {
-                        args.auth = auth;
+                        parse_auth(&mut Ctxt::default(), input)?;
+                    } else if let Some(parsed) = parse_auth(cx, input)? {
+                        auth.set(cx, &key, parsed);
                     }
                 }
-                "name" | "version" | "instructions" => {
-                    let value: LitStr = input.parse()?;
-                    let slot = match key.to_string().as_str() {
-                        "name" => &mut args.name,
-                        "version" => &mut args.version,
-                        _ => &mut args.instructions,
-                    };
-                    if slot.is_some() {
-                        cx.error(&key, format!("duplicate `{key}`"));
-                    }
-                    *slot = Some(value);
-                }
+                "name" => name.set(cx, &key, input.parse()?),
+                "version" => version.set(cx, &key, input.parse()?),
+                "instructions" => instructions.set(cx, &key, input.parse()?),
                 other => {
                     cx.error(
                         &key,
@@ -201,7 +222,12 @@ pub fn server_args(cx: &mut Ctxt, attr: TokenStream) -> ServerArgs {
     if let Err(e) = parser.parse2(attr) {
         cx.syn_error(e);
     }
-    args
+    ServerArgs {
+        auth: auth.get(),
+        name: name.get(),
+        version: version.get(),
+        instructions: instructions.get(),
+    }
 }
 
 fn parse_auth(cx: &mut Ctxt, input: ParseStream) -> syn::Result<Option<Auth>> {
@@ -267,7 +293,7 @@ pub fn server(cx: &mut Ctxt, args: ServerArgs, mut item: ItemImpl) -> (Option<Se
     let mut tools = Vec::new();
     let mut resources = Vec::new();
     let mut prompts = Vec::new();
-    let mut methods = HashMap::new();
+    let mut methods: HashMap<String, syn::Signature> = HashMap::new();
     for impl_item in &mut item.items {
         let ImplItem::Fn(method) = impl_item else {
             continue;
@@ -300,13 +326,43 @@ pub fn server(cx: &mut Ctxt, args: ServerArgs, mut item: ItemImpl) -> (Option<Se
         // (an import of `tool` counts as used) and the method keeps its place.
         method.attrs.insert(index, inert_attr(&attr));
     }
+    let mut completers = BTreeMap::new();
+    let named = resources
+        .iter()
+        .flat_map(|r| r.method.params())
+        .chain(prompts.iter().flat_map(|p| p.method.params()))
+        .filter_map(|p| p.complete.as_ref());
+    for path in named {
+        let Some(ident) = path.get_ident() else {
+            cx.error(
+                path,
+                "`complete` names a method of this impl block: `complete = suggest_cities`",
+            );
+            continue;
+        };
+        if completers.contains_key(&ident.to_string()) {
+            continue;
+        }
+        let Some(sig) = methods.get(&ident.to_string()) else {
+            cx.error(
+                path,
+                format!(
+                    "no method `{ident}` in this impl block: a completer is a method of the server, `fn {ident}(&self, value: &str) -> Vec<String>`"
+                ),
+            );
+            continue;
+        };
+        if let Some(completer) = completer(cx, sig) {
+            completers.insert(ident.to_string(), completer);
+        }
+    }
     let server = usable.then(|| Server {
         args,
         self_ty: (*item.self_ty).clone(),
         tools,
         resources,
         prompts,
-        methods,
+        completers,
     });
     (server, item)
 }
@@ -334,120 +390,57 @@ fn handler_kind(attr: &syn::Attribute) -> Option<Kind> {
         .find(|k| name == k.name())
 }
 
-/// The `key = "..."` and flag arguments of a handler attribute.
-struct AttrArgs {
-    strings: Vec<(Ident, LitStr)>,
-    flags: Vec<(Ident, LitBool)>,
-}
-
-impl AttrArgs {
-    fn take(&mut self, key: &str) -> Option<LitStr> {
-        let at = self.strings.iter().position(|(k, _)| k == key)?;
-        Some(self.strings.remove(at).1)
-    }
-
-    fn flag(&mut self, key: &str) -> Option<LitBool> {
-        let at = self.flags.iter().position(|(k, _)| k == key)?;
-        Some(self.flags.remove(at).1)
-    }
-}
-
-/// Read `#[kind(a = "...", flag, flag = false)]`, reporting unknown and duplicate keys.
-fn attr_args(
+/// Read `#[kind(key = "...", flag, flag = false)]` into `strings` and `flags`.
+fn handler_keys(
     cx: &mut Ctxt,
     attr: &syn::Attribute,
     kind: Kind,
-    string_keys: &[&str],
-    flag_keys: &[&str],
-) -> AttrArgs {
-    let mut args = AttrArgs {
-        strings: Vec::new(),
-        flags: Vec::new(),
+    strings: &mut [Attr<LitStr>],
+    flags: &mut [Attr<LitBool>],
+) {
+    let within = match kind {
+        Kind::Tool => "#[tool]",
+        Kind::Resource => "#[resource]",
+        Kind::Prompt => "#[prompt]",
     };
-    if matches!(attr.meta, syn::Meta::Path(_)) {
-        return args;
-    }
-    let expected = string_keys
+    let names: Vec<&str> = strings
         .iter()
-        .chain(flag_keys)
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>();
-    let expected = match expected.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    };
-    let result = attr.parse_nested_meta(|meta| {
-        let key = meta
-            .path
-            .get_ident()
-            .map(Ident::to_string)
-            .unwrap_or_default();
-        let ident = meta
-            .path
-            .get_ident()
-            .cloned()
-            .unwrap_or_else(|| Ident::new("_", meta.path.span()));
-        let duplicate = args.strings.iter().any(|(k, _)| *k == key)
-            || args.flags.iter().any(|(k, _)| *k == key);
-        if string_keys.contains(&key.as_str()) {
-            let value: LitStr = meta.value()?.parse()?;
-            if duplicate {
-                cx.error(
-                    &meta.path,
-                    format!("duplicate `{key}` in `#[{}]`", kind.name()),
-                );
-            }
-            args.strings.push((ident, value));
-        } else if flag_keys.contains(&key.as_str()) {
-            let value = if meta.input.peek(Token![=]) {
-                meta.value()?.parse()?
-            } else {
-                LitBool::new(true, meta.path.span())
-            };
-            if duplicate {
-                cx.error(
-                    &meta.path,
-                    format!("duplicate `{key}` in `#[{}]`", kind.name()),
-                );
-            }
-            args.flags.push((ident, value));
+        .map(Attr::name)
+        .chain(flags.iter().map(Attr::name))
+        .collect();
+    keys::each(cx, attr, |cx, meta| {
+        let key = keys::key(&meta);
+        if let Some(slot) = strings.iter_mut().find(|a| a.name() == key) {
+            slot.set(cx, &meta.path, meta.value()?.parse()?);
+        } else if let Some(slot) = flags.iter_mut().find(|a| a.name() == key) {
+            slot.set(cx, &meta.path, keys::flag(&meta)?);
         } else {
-            let hint = match key.as_str() {
-                "subscribe" | "uri" | "mime_type" => "; it belongs on `#[resource]`".to_owned(),
+            let hint = match (key.as_str(), keys::closest(&key, &names)) {
+                (_, Some(close)) => format!("; did you mean `{close}`?"),
+                ("subscribe" | "uri" | "mime_type", None) => "; it belongs on `#[resource]`".into(),
                 _ => String::new(),
             };
-            cx.error(
-                &meta.path,
-                format!(
-                    "unknown `#[{}]` argument `{}`; expected {expected}{hint}",
-                    kind.name(),
-                    quote::ToTokens::to_token_stream(&meta.path)
-                ),
-            );
-            // Skip its value so the error stays the only one.
-            if meta.input.peek(Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
+            keys::unknown(cx, &meta, within, keys::expected(&names), &hint)?;
         }
         Ok(())
     });
-    if let Err(e) = result {
-        cx.syn_error(e);
-    }
-    args
 }
 
 fn parse_tool(cx: &mut Ctxt, attr: &syn::Attribute, method: &mut syn::ImplItemFn) -> Option<Tool> {
-    let mut args = attr_args(cx, attr, Kind::Tool, &["name", "title"], &HINTS);
+    let mut strings = [
+        Attr::none("name", "#[tool]"),
+        Attr::none("title", "#[tool]"),
+    ];
+    let mut flags = HINTS.map(|h| Attr::none(h, "#[tool]"));
+    handler_keys(cx, attr, Kind::Tool, &mut strings, &mut flags);
     let method = parse_method(cx, method, Kind::Tool);
-    let hints = HINTS.map(|h| args.flag(h));
+    let [name, title] = strings;
     Some(Tool {
-        name: args
-            .take("name")
+        name: name
+            .get()
             .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
-        title: args.take("title"),
-        hints,
+        title: title.get(),
+        hints: flags.map(Attr::get),
         method,
     })
 }
@@ -457,29 +450,37 @@ fn parse_resource(
     attr: &syn::Attribute,
     method: &mut syn::ImplItemFn,
 ) -> Option<Resource> {
-    let mut args = attr_args(
-        cx,
-        attr,
-        Kind::Resource,
-        &["uri", "name", "title", "mime_type"],
-        &["subscribe"],
-    );
+    const WITHIN: &str = "#[resource]";
+    let mut strings = ["uri", "name", "title", "mime_type"].map(|k| Attr::none(k, WITHIN));
+    let mut flags = [Attr::none("subscribe", WITHIN)];
+    handler_keys(cx, attr, Kind::Resource, &mut strings, &mut flags);
     let method = parse_method(cx, method, Kind::Resource);
-    let Some(uri) = args.take("uri") else {
+    let [uri, name, title, mime_type] = strings;
+    let [subscribe] = flags;
+    let Some(uri) = uri.get() else {
         cx.error(
             attr,
             "`#[resource]` needs its URI: `#[resource(uri = \"test://static-text\")]`, or a template such as `uri = \"test://items/{id}\"`",
         );
         return None;
     };
+    // The URI is split into text and placeholders once, here.
+    let parts = match uri::parse(&uri.value()) {
+        Ok(parts) => parts,
+        Err(problem) => {
+            cx.error(&uri, problem);
+            return None;
+        }
+    };
     Some(Resource {
-        name: args
-            .take("name")
+        name: name
+            .get()
             .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
-        title: args.take("title"),
-        mime_type: args.take("mime_type"),
-        subscribe: args.flag("subscribe").is_some_and(|b| b.value),
+        title: title.get(),
+        mime_type: mime_type.get(),
+        subscribe: subscribe.get().is_some_and(|b| b.value),
         uri,
+        parts,
         method,
     })
 }
@@ -489,13 +490,18 @@ fn parse_prompt(
     attr: &syn::Attribute,
     method: &mut syn::ImplItemFn,
 ) -> Option<Prompt> {
-    let mut args = attr_args(cx, attr, Kind::Prompt, &["name", "title"], &[]);
+    let mut strings = [
+        Attr::none("name", "#[prompt]"),
+        Attr::none("title", "#[prompt]"),
+    ];
+    handler_keys(cx, attr, Kind::Prompt, &mut strings, &mut []);
     let method = parse_method(cx, method, Kind::Prompt);
+    let [name, title] = strings;
     Some(Prompt {
-        name: args
-            .take("name")
+        name: name
+            .get()
             .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
-        title: args.take("title"),
+        title: title.get(),
         method,
     })
 }
@@ -587,6 +593,72 @@ fn parse_method(cx: &mut Ctxt, method: &mut syn::ImplItemFn, kind: Kind) -> Meth
     }
 }
 
+/// A completer's signature: `fn(&self, value: &str) -> Vec<String>` (or
+/// `String`), async or not, a `ctx: Context` anywhere.
+fn completer(cx: &mut Ctxt, sig: &syn::Signature) -> Option<Completer> {
+    let ident = &sig.ident;
+    let shape = format!(
+        "a completer takes the text typed so far: `fn {ident}(&self, value: &str) -> Vec<String>` (it may be async and take `ctx: Context`)"
+    );
+    let errors_before = cx.count();
+    if !sig.generics.params.is_empty() {
+        cx.error(&sig.generics, format!("{shape}; it cannot be generic"));
+    }
+    let mut inputs = Vec::new();
+    let mut has_self = false;
+    let mut values = 0;
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(r) => {
+                has_self = true;
+                if r.reference.is_none() || r.mutability.is_some() {
+                    cx.error(r, format!("{shape}; it takes `&self`"));
+                }
+            }
+            FnArg::Typed(typed) => {
+                if let Some(context) = context_param(&typed.ty) {
+                    inputs.push(CompleterInput::Context(context.ty));
+                    continue;
+                }
+                values += 1;
+                match text_type(&typed.ty) {
+                    Some(owned) if values == 1 => inputs.push(CompleterInput::Text { owned }),
+                    _ => cx.error(&typed.ty, shape.clone()),
+                }
+            }
+        }
+    }
+    // A wrong parameter is reported at it; a missing one at the name.
+    if !has_self || values == 0 {
+        cx.error(ident, shape);
+    }
+    let output = match &sig.output {
+        ReturnType::Default => Output::Unit,
+        ReturnType::Type(_, ty) => output_of(ty),
+    };
+    (cx.count() == errors_before).then(|| Completer {
+        ident: ident.clone(),
+        is_async: sig.asyncness.is_some(),
+        inputs,
+        output,
+        sig: sig.clone(),
+    })
+}
+
+/// `Some(false)` for `&str`, `Some(true)` for `String`.
+fn text_type(ty: &Type) -> Option<bool> {
+    match ty {
+        Type::Reference(r)
+            if r.mutability.is_none()
+                && matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")) =>
+        {
+            Some(false)
+        }
+        Type::Path(p) if p.path.is_ident("String") => Some(true),
+        _ => None,
+    }
+}
+
 /// `Context`, `gumstack::Context` or `::gumstack::Context`, possibly behind `&`.
 fn context_param(ty: &Type) -> Option<ContextParam> {
     let (inner, by_ref) = match ty {
@@ -618,7 +690,6 @@ fn context_param(ty: &Type) -> Option<ContextParam> {
     })
 }
 
-#[derive(Default)]
 struct ArgAttr {
     span: Option<Span>,
     name: Option<LitStr>,
@@ -628,72 +699,52 @@ struct ArgAttr {
 
 /// Read and remove `#[arg(name = "...", description = "...", complete = method)]`.
 fn take_arg_attr(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>, kind: Kind) -> ArgAttr {
-    let mut arg = ArgAttr::default();
+    const WITHIN: &str = "#[arg]";
     let expected = match kind {
         Kind::Tool => "`name = \"...\"` or `description = \"...\"`",
         Kind::Prompt => "`name = \"...\"`, `description = \"...\"` or `complete = method`",
         Kind::Resource => "`name = \"...\"` or `complete = method`",
     };
+    let mut span = None;
+    let mut name = Attr::none("name", WITHIN);
+    let mut description = Attr::none("description", WITHIN);
+    let mut complete = Attr::none("complete", WITHIN);
     attrs.retain(|attr| {
         if !attr.path().is_ident("arg") {
             return true;
         }
-        arg.span = Some(attr.span());
-        let result = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(Ident::to_string)
-                .unwrap_or_default();
-            let duplicate = match key.as_str() {
-                "name" => arg.name.is_some(),
-                "description" => arg.description.is_some(),
-                "complete" => arg.complete.is_some(),
-                _ => false,
-            };
-            if duplicate {
-                cx.error(&meta.path, format!("duplicate `{key}` in `#[arg]`"));
-            }
-            match key.as_str() {
-                "name" => arg.name = Some(meta.value()?.parse()?),
-                "description" if kind == Kind::Resource => {
+        span = Some(attr.span());
+        keys::each(cx, attr, |cx, meta| {
+            match (keys::key(&meta).as_str(), kind) {
+                ("name", _) => name.set(cx, &meta.path, meta.value()?.parse()?),
+                ("description", Kind::Resource) => {
                     cx.error(
                         &meta.path,
                         "a URI template parameter has no description in MCP; describe it in the resource's doc comment",
                     );
                     meta.value()?.parse::<syn::Expr>()?;
                 }
-                "description" => arg.description = Some(meta.value()?.parse()?),
-                "complete" if kind == Kind::Tool => {
+                ("description", _) => description.set(cx, &meta.path, meta.value()?.parse()?),
+                ("complete", Kind::Tool) => {
                     cx.error(
                         &meta.path,
                         "MCP completes prompt arguments and URI template parameters, not tool arguments: `complete` belongs on a `#[prompt]` or `#[resource]` parameter",
                     );
                     meta.value()?.parse::<syn::Expr>()?;
                 }
-                "complete" => arg.complete = Some(meta.value()?.parse()?),
-                _ => {
-                    cx.error(
-                        &meta.path,
-                        format!(
-                            "unknown `#[arg]` argument `{}`; expected {expected}",
-                            quote::ToTokens::to_token_stream(&meta.path)
-                        ),
-                    );
-                    // Skip its value so the error stays the only one.
-                    if meta.input.peek(Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    }
-                }
+                ("complete", _) => complete.set(cx, &meta.path, meta.value()?.parse()?),
+                _ => keys::unknown(cx, &meta, WITHIN, expected, "")?,
             }
             Ok(())
         });
-        if let Err(e) = result {
-            cx.syn_error(e);
-        }
         false
     });
-    arg
+    ArgAttr {
+        span,
+        name: name.get(),
+        description: description.get(),
+        complete: complete.get(),
+    }
 }
 
 pub fn output_of(ty: &Type) -> Output {

@@ -1,11 +1,11 @@
 //! Checks that need the whole server: descriptions, names, signatures, URI
-//! templates against parameters, completers against the methods they name.
+//! templates against parameters.
 
 use std::collections::HashMap;
 
 use super::{
     parse::{Input, Kind, Method, Output, Param, Server},
-    uri::{self, Part},
+    uri::Part,
 };
 use crate::ctxt::Ctxt;
 
@@ -37,10 +37,7 @@ pub fn server(cx: &mut Ctxt, server: &Server) {
                 format!("two resources have the URI `{uri}`: each URI belongs to one resource"),
             );
         }
-        match uri::parse(&uri) {
-            Ok(parts) => placeholders_match_params(cx, resource, &parts),
-            Err(problem) => cx.error(&resource.uri, problem),
-        }
+        placeholders_match_params(cx, resource, &resource.parts);
         for param in resource.method.params() {
             if let Some(inner) = &param.optional {
                 cx.error(
@@ -68,17 +65,6 @@ pub fn server(cx: &mut Ctxt, server: &Server) {
                     "two prompts are named `{name}`: prompt names must be unique within a server (rename one with `#[prompt(name = \"...\")]`)"
                 ),
             );
-        }
-    }
-
-    let params = server
-        .resources
-        .iter()
-        .flat_map(|r| r.method.params())
-        .chain(server.prompts.iter().flat_map(|p| p.method.params()));
-    for param in params {
-        if let Some(path) = &param.complete {
-            completer(cx, server, path);
         }
     }
 }
@@ -206,73 +192,6 @@ fn placeholders_match_params(cx: &mut Ctxt, resource: &super::parse::Resource, p
                 ),
             );
         }
-    }
-}
-
-/// `complete = method` names a method of this impl shaped like a completer:
-/// `fn(&self, value: &str) -> Vec<String>` (async or not, `ctx: Context` allowed).
-fn completer(cx: &mut Ctxt, server: &Server, path: &syn::Path) {
-    let Some(ident) = path.get_ident() else {
-        cx.error(
-            path,
-            "`complete` names a method of this impl block: `complete = suggest_cities`",
-        );
-        return;
-    };
-    let Some(sig) = server.methods.get(&ident.to_string()) else {
-        cx.error(
-            path,
-            format!(
-                "no method `{ident}` in this impl block: a completer is a method of the server, `fn {ident}(&self, value: &str) -> Vec<String>`"
-            ),
-        );
-        return;
-    };
-    let shape = format!(
-        "a completer takes the text typed so far: `fn {ident}(&self, value: &str) -> Vec<String>` (it may be async and take `ctx: Context`)"
-    );
-    if !sig.generics.params.is_empty() {
-        cx.error(&sig.generics, format!("{shape}; it cannot be generic"));
-    }
-    let mut values = 0;
-    let mut has_self = false;
-    for input in &sig.inputs {
-        match input {
-            syn::FnArg::Receiver(r) => {
-                has_self = true;
-                if r.reference.is_none() || r.mutability.is_some() {
-                    cx.error(r, format!("{shape}; it takes `&self`"));
-                }
-            }
-            syn::FnArg::Typed(typed) => {
-                if context_type(&typed.ty) {
-                    continue;
-                }
-                values += 1;
-                if values > 1 || !text_type(&typed.ty) {
-                    cx.error(&typed.ty, shape.clone());
-                }
-            }
-        }
-    }
-    if !has_self || values == 0 {
-        cx.error(&sig.ident, shape);
-    }
-}
-
-fn context_type(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Context"))
-}
-
-/// `&str` or `String`.
-pub fn text_type(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(r) => {
-            r.mutability.is_none()
-                && matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))
-        }
-        syn::Type::Path(p) => p.path.is_ident("String"),
-        _ => false,
     }
 }
 

@@ -25,7 +25,7 @@ use super::{
 };
 use crate::{
     crypto,
-    store::{CodeRecord, PendingRecord, now},
+    store::{ClientRecord, CodeRecord, PendingRecord, now},
 };
 
 /// Send the user back to the client at `redirect_uri` with `params`, the
@@ -113,7 +113,22 @@ pub(super) async fn authorize<F: Flow>(
         reconnect_grant: None,
     };
     server.store.put_pending(&pending).await?;
-    let redirect_host = url::Url::parse(redirect_uri)
+    let mut response = consent_page(&server, &client, &pending, &browser);
+    if new_browser {
+        server.cookies.set_browser(&mut response, &browser);
+    }
+    Ok(response)
+}
+
+/// The consent page of `pending`, for `client`: who asks, where the user goes
+/// back to, and what comes next in this mode.
+fn consent_page<F: Flow>(
+    server: &AuthServer<F>,
+    client: &ClientRecord,
+    pending: &PendingRecord,
+    browser: &str,
+) -> Response {
+    let redirect_host = url::Url::parse(&pending.redirect_uri)
         .ok()
         .and_then(|u| {
             u.host_str().map(|h| match u.port() {
@@ -133,15 +148,11 @@ pub(super) async fn authorize<F: Flow>(
         redirect_host,
         fields: Vec::new(),
         provider: None,
-        csrf: form_token(&browser, &pending_purpose(&pending.id)),
-        pending: pending.id,
+        csrf: form_token(browser, &pending_purpose(&pending.id)),
+        pending: pending.id.clone(),
     };
     page.next(server.flow.next_step());
-    let mut response = pages::render(StatusCode::OK, &page);
-    if new_browser {
-        server.cookies.set_browser(&mut response, &browser);
-    }
-    Ok(response)
+    pages::render(StatusCode::OK, &page)
 }
 
 /// What the form token of a pending request's pages is good for.

@@ -60,57 +60,61 @@ fn forbidden() -> Response {
         .into_response()
 }
 
-pub(crate) async fn require_bearer<F: Send + Sync + 'static>(
-    State(server): State<Arc<AuthServer<F>>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let token = request
+/// The bearer token of a request's `Authorization` header.
+fn bearer_token(request: &Request) -> Option<&str> {
+    let value = request
         .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return challenge(&server, None);
-    };
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// Who `token` acts for, or the 401 (503 when the store fails) to answer.
+async fn identity<F>(server: &AuthServer<F>, token: &str) -> Result<Identity, Response> {
+    let invalid = |why| challenge(server, Some(("invalid_token", why)));
     let record = match server
         .store
         .get_token(&crypto::hash(token), TokenKind::Access)
         .await
     {
         Ok(Some(record)) => record,
-        Ok(None) => {
-            return challenge(
-                &server,
-                Some(("invalid_token", "the access token is unknown or revoked")),
-            );
-        }
+        Ok(None) => return Err(invalid("the access token is unknown or revoked")),
         Err(e) => {
             tracing::error!("checking an access token failed: {e:#}");
-            return (StatusCode::SERVICE_UNAVAILABLE, "token check unavailable").into_response();
+            return Err(
+                (StatusCode::SERVICE_UNAVAILABLE, "token check unavailable").into_response()
+            );
         }
     };
     if record.expires_at < now() {
-        return challenge(
-            &server,
-            Some(("invalid_token", "the access token has expired")),
-        );
+        return Err(invalid("the access token has expired"));
     }
     // Audience: a token issued for another resource is not accepted here.
     if record.resource != server.resource {
-        return challenge(
-            &server,
-            Some(("invalid_token", "the access token is for another resource")),
-        );
+        return Err(invalid("the access token is for another resource"));
     }
-    let identity = Identity {
+    Ok(Identity {
         grant_id: record.grant_id,
-    };
+    })
+}
 
+pub(crate) async fn require_bearer<F: Send + Sync + 'static>(
+    State(server): State<Arc<AuthServer<F>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = bearer_token(&request) else {
+        return challenge(&server, None);
+    };
+    let identity = match identity(&server, token).await {
+        Ok(identity) => identity,
+        Err(response) => return response,
+    };
     let session = request
         .headers()
         .get(SESSION_HEADER)

@@ -5,13 +5,21 @@ use rmcp::model::LoggingLevel;
 /// Severity of a log message sent to the client (RFC 5424 levels, as MCP uses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogLevel {
+    /// Detail for debugging.
     Debug,
+    /// What happens, as it happens.
     Info,
+    /// Normal but significant.
     Notice,
+    /// Something may be wrong.
     Warning,
+    /// Something failed.
     Error,
+    /// A part of the server failed.
     Critical,
+    /// Someone must act now.
     Alert,
+    /// The server is unusable.
     Emergency,
 }
 

@@ -75,6 +75,20 @@ struct Inner {
     state: Option<&'static ServerState>,
 }
 
+/// The type of a handler's context parameter: `gumstack::Context`, and nothing
+/// else (a parameter of a type named `Context` is taken for it).
+#[diagnostic::on_unimplemented(
+    message = "this `{Self}` parameter is not `gumstack::Context`",
+    label = "gumstack passes the request's context to a parameter whose type is named `Context`",
+    note = "take `ctx: gumstack::Context`, or rename your own type so gumstack does not mistake it for the context"
+)]
+pub trait IsContext {
+    #[doc(hidden)]
+    const __CHECK: () = ();
+}
+
+impl IsContext for Context {}
+
 tokio::task_local! {
     /// The context of the tool call running on this task. `Server::call_tool`
     /// takes no request context, so `__private::call_tool` puts it here around

@@ -24,6 +24,9 @@ const MAX_SESSIONS: usize = 10_000;
 /// The session key of stdio, which serves exactly one session per process.
 const STDIO_SESSION: &str = "stdio";
 
+/// What a server remembers per client session: the log level each asked for,
+/// and who subscribed to which resource (glue for generated code).
+#[doc(hidden)]
 pub struct ServerState {
     levels: Mutex<BTreeMap<String, LogLevel>>,
     /// uri -> subscribed sessions
@@ -36,6 +39,7 @@ struct Subscriber {
 }
 
 impl ServerState {
+    /// Nothing remembered yet.
     pub const fn new() -> Self {
         Self {
             levels: Mutex::new(BTreeMap::new()),

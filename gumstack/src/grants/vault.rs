@@ -50,6 +50,7 @@ impl Vault {
         Ok(vault)
     }
 
+    /// The store.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }

@@ -1,4 +1,5 @@
-//! `config`: the server's config.yaml, in the reference's schema, from the compiled types.
+//! `config`: the server's config.yaml, in the schema of the Python product's
+//! `config.yaml` (auth type and credential fields), from the compiled types.
 
 use std::fmt::Write;
 

@@ -10,23 +10,36 @@ use super::records::{
 };
 use crate::Result;
 
+/// Where the host keeps what outlives a request: registered clients, pending
+/// authorizations, codes, grants, issued tokens, MCP sessions. Every method is
+/// one statement or transaction and keeps no state in the process, so several
+/// replicas can share one store; single-use values are consumed atomically.
+/// [`SqlStore`](crate::store::SqlStore) implements it on SQLite and PostgreSQL;
+/// the contract is tested on both (`tests/tests/store.rs`).
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// The auth type this store was created for (`none`, `cred`, `oauth`).
     async fn auth_type(&self) -> Result<Option<String>>;
+    /// Record the auth type, once: a value already set is never overwritten.
     async fn set_auth_type(&self, auth_type: &str) -> Result<()>;
+    /// A value the host keeps about itself (the schema version, the key check).
     async fn get_meta(&self, key: &str) -> Result<Option<String>>;
+    /// Set a [`get_meta`](Store::get_meta) value.
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 
     /// Store a registration; the same `client_id` again replaces its metadata
     /// and keeps its registration time.
     async fn put_client(&self, client: &ClientRecord) -> Result<()>;
+    /// A registered client.
     async fn get_client(&self, client_id: &str) -> Result<Option<ClientRecord>>;
     /// A client completed an authorization: it no longer expires unused.
     async fn client_authorized(&self, client_id: &str) -> Result<()>;
 
+    /// Store a new pending authorization.
     async fn put_pending(&self, pending: &PendingRecord) -> Result<()>;
+    /// A pending authorization (expired ones too, until purged).
     async fn get_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
+    /// The user approved its consent page.
     async fn set_pending_consented(&self, id: &str) -> Result<()>;
     /// Delete and return it: a pending request completes once.
     async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
@@ -46,10 +59,15 @@ pub trait Store: Send + Sync + 'static {
         state_hash: &str,
     ) -> Result<Option<(PendingRecord, String)>>;
 
+    /// Store a new authorization code.
     async fn put_code(&self, code: &CodeRecord) -> Result<()>;
+    /// Use a code, once, across every process: a second use is reported with
+    /// its grant, for revocation.
     async fn consume_code(&self, code_hash: &str) -> Result<Consumed<CodeRecord>>;
 
+    /// Store a grant, or replace its values (it is connected again).
     async fn put_grant(&self, grant: &GrantRecord) -> Result<()>;
+    /// A grant.
     async fn get_grant(&self, id: &str) -> Result<Option<GrantRecord>>;
     /// Delete a grant with every token issued for it.
     async fn delete_grant(&self, id: &str) -> Result<()>;
@@ -60,11 +78,16 @@ pub trait Store: Send + Sync + 'static {
     /// The grants a browser connected, oldest first.
     async fn grants_of_browser(&self, browser_hash: &str) -> Result<Vec<GrantRecord>>;
 
+    /// Store a token issued to a client.
     async fn put_token(&self, token: &TokenRecord) -> Result<()>;
+    /// An unused token of `kind` (an access token may come from the cache of
+    /// checked tokens).
     async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>>;
     /// Mark a refresh token used; a second use reports the grant for revocation.
     async fn consume_refresh_token(&self, token_hash: &str) -> Result<Consumed<TokenRecord>>;
+    /// Revoke one token (every replica stops accepting it).
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
+    /// Revoke every token of a grant.
     async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()>;
 
     /// Take the lock under which one grant's upstream tokens are refreshed,
@@ -75,11 +98,14 @@ pub trait Store: Send + Sync + 'static {
     /// Remember an MCP session's state (its `initialize` parameters, JSON) so any
     /// replica can resume it.
     async fn put_session(&self, id: &str, state: &str) -> Result<()>;
+    /// A session's stored state.
     async fn get_session(&self, id: &str) -> Result<Option<String>>;
     /// Bind a session to the grant that opened it; returns the grant it is bound
     /// to, which is the first one ever bound.
     async fn bind_session(&self, id: &str, grant_id: &str) -> Result<String>;
+    /// The grant a session is bound to.
     async fn session_grant(&self, id: &str) -> Result<Option<String>>;
+    /// Forget a session (the client ended it).
     async fn delete_session(&self, id: &str) -> Result<()>;
 
     /// Drop expired pending requests, codes, tokens and sessions, registrations
@@ -91,6 +117,7 @@ pub trait Store: Send + Sync + 'static {
 /// What a lock needs to be let go of.
 #[async_trait]
 pub trait Lock: Send {
+    /// Let the lock go.
     async fn release(&mut self) -> Result<()>;
 }
 
@@ -99,6 +126,7 @@ pub trait Lock: Send {
 pub struct GrantLock(Option<Box<dyn Lock>>);
 
 impl GrantLock {
+    /// A lock held by `lock`.
     pub fn new(lock: impl Lock + 'static) -> Self {
         Self(Some(Box::new(lock)))
     }
@@ -108,6 +136,7 @@ impl GrantLock {
         Self(None)
     }
 
+    /// Let the lock go (dropping it does too).
     pub async fn release(mut self) -> Result<()> {
         match self.0.as_mut() {
             Some(lock) => lock.release().await,

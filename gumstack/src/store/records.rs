@@ -20,6 +20,7 @@ pub const DISCONNECTED_GRANT_LIFETIME: Duration = Duration::from_secs(30 * 24 * 
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 
+/// The current time, in seconds since the Unix epoch.
 pub fn now() -> Timestamp {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -30,17 +31,24 @@ pub fn now() -> Timestamp {
 /// What a client registered (RFC 7591) or published (client ID metadata document).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ClientMetadata {
+    /// Where the user may be sent back to (exact match at `/authorize`).
     pub redirect_uris: Vec<String>,
+    /// The name the consent page shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
+    /// The client's home page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_uri: Option<String>,
+    /// `none` (a public client), `client_secret_post` or `client_secret_basic`.
     #[serde(default = "default_auth_method")]
     pub token_endpoint_auth_method: String,
+    /// The grants it uses (`authorization_code`, `refresh_token`).
     #[serde(default = "default_grant_types")]
     pub grant_types: Vec<String>,
+    /// Always `code`.
     #[serde(default = "default_response_types")]
     pub response_types: Vec<String>,
+    /// The scopes it may ask for, space-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
@@ -55,12 +63,16 @@ fn default_response_types() -> Vec<String> {
     vec!["code".into()]
 }
 
+/// A registered client (or one read from its metadata document).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientRecord {
+    /// Its `client_id`: issued at registration, or the document's URL.
     pub client_id: String,
     /// SHA-256 of the client secret, for confidential clients.
     pub secret_hash: Option<String>,
+    /// What it registered.
     pub metadata: ClientMetadata,
+    /// When it registered.
     pub created_at: Timestamp,
 }
 
@@ -79,13 +91,19 @@ impl ClientRecord {
 /// An authorization request between `/authorize` and the redirect back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingRecord {
+    /// Its id, in the pages' forms.
     pub id: String,
+    /// The client that asked.
     pub client_id: String,
+    /// Where the user goes back to.
     pub redirect_uri: String,
+    /// The client's PKCE challenge (S256).
     pub code_challenge: String,
     /// The client's `state`, echoed back.
     pub state: Option<String>,
+    /// The scope granted for the request.
     pub scope: Option<String>,
+    /// The resource the tokens are for (this server's `/mcp`).
     pub resource: Option<String>,
     /// SHA-256 of the cookie of the browser this request belongs to (empty for a
     /// reconnect link until its owner's browser opens it): every page of the
@@ -93,44 +111,61 @@ pub struct PendingRecord {
     pub browser_hash: String,
     /// The user approved the consent page.
     pub consented: bool,
+    /// When it stops being valid.
     pub expires_at: Timestamp,
     /// Set when this request reconnects an existing (disconnected) grant.
     pub reconnect_grant: Option<String>,
 }
 
+/// An authorization code, single use, until it expires.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeRecord {
+    /// SHA-256 of the code.
     pub code_hash: String,
+    /// The grant it was issued for.
     pub grant_id: String,
+    /// The client it was issued to.
     pub client_id: String,
+    /// The redirect URI of its request (a token request naming another fails).
     pub redirect_uri: String,
+    /// The PKCE challenge the verifier must match.
     pub code_challenge: String,
+    /// The resource its tokens are for.
     pub resource: Option<String>,
+    /// The scope its tokens get.
     pub scope: Option<String>,
+    /// When it stops being valid.
     pub expires_at: Timestamp,
 }
 
 /// One user's connection: what they entered (cred) or the upstream tokens (oauth).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GrantRecord {
+    /// Its id (`local` for the stdio user's).
     pub id: String,
     /// The MCP client it was issued to; `None` for the local (stdio) grant.
     pub client_id: Option<String>,
     /// Sealed JSON, bound to `grant:<id>`.
     pub sealed: String,
+    /// The account's display name (`oauth`).
     pub nickname: Option<String>,
     /// The provider's stable id of the account (`oauth`), when it says.
     pub account_id: Option<String>,
+    /// When it was connected.
     pub created_at: Timestamp,
+    /// When its values last changed (a refresh, a reconnection).
     pub updated_at: Timestamp,
     /// The provider refused its tokens: tools answer with a reconnect link and no
     /// new access token is issued for it until it is reconnected.
     pub disconnected: bool,
 }
 
+/// Which kind of token an MCP client was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
+    /// Sent on every request to `/mcp`.
     Access,
+    /// Exchanged at `/token` for new tokens (single use: rotated).
     Refresh,
 }
 
@@ -143,14 +178,22 @@ impl TokenKind {
     }
 }
 
+/// A token issued to an MCP client.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenRecord {
+    /// SHA-256 of the token.
     pub token_hash: String,
+    /// Access or refresh.
     pub kind: TokenKind,
+    /// The grant it acts for.
     pub grant_id: String,
+    /// The client it was issued to.
     pub client_id: String,
+    /// Its audience: this server's `/mcp`.
     pub resource: String,
+    /// What it may do.
     pub scope: Option<String>,
+    /// When it stops being valid.
     pub expires_at: Timestamp,
 }
 
@@ -160,7 +203,10 @@ pub enum Consumed<T> {
     /// First use: here it is.
     Fresh(T),
     /// Already used: a replay; the grant it belonged to is named.
-    Reused { grant_id: String },
+    Reused {
+        /// The grant the value was issued for.
+        grant_id: String,
+    },
     /// Never issued (or already purged).
     Unknown,
 }

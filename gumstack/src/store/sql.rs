@@ -29,10 +29,13 @@ const FILE: &str = "gumstack.db";
 /// Which engine a [`SqlStore`] runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// One file in the data directory: one process.
     Sqlite,
+    /// A shared database: any number of replicas.
     Postgres,
 }
 
+/// The store on SQLite or PostgreSQL.
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
@@ -150,6 +153,7 @@ impl SqlStore {
         }
     }
 
+    /// Which engine it runs on.
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -15,9 +15,13 @@ pub const REDIRECT_URI: &str = "http://127.0.0.1:9/callback";
 /// What a page answered.
 #[derive(Debug)]
 pub struct Page {
+    /// The status code.
     pub status: StatusCode,
+    /// Where a redirect points.
     pub location: Option<String>,
+    /// Every header.
     pub headers: reqwest::header::HeaderMap,
+    /// The body, as text.
     pub body: String,
 }
 
@@ -82,10 +86,12 @@ impl Browser {
         }
     }
 
+    /// GET `url` with this browser's cookies.
     pub async fn get(&self, url: &str) -> Page {
         Self::page(self.http.get(url).send().await.expect("GET")).await
     }
 
+    /// POST a form to `url` with this browser's cookies.
     pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Page {
         Self::page(self.http.post(url).form(form).send().await.expect("POST")).await
     }
@@ -131,8 +137,11 @@ fn uuidish() -> String {
 pub struct OAuthClient {
     /// `http://127.0.0.1:PORT` (the issuer).
     pub base: String,
+    /// Its client id at that server.
     pub client_id: String,
+    /// The person's browser, for the pages.
     pub browser: Browser,
+    /// The client's own HTTP client, for `/token` and `/revoke`.
     pub http: reqwest::Client,
 }
 
@@ -172,6 +181,7 @@ impl OAuthClient {
         }
     }
 
+    /// The authorization URL for this PKCE challenge and state.
     pub fn authorize_url(&self, challenge: &str, state: &str) -> String {
         let mut url = url::Url::parse(&format!("{}/authorize", self.base)).unwrap();
         url.query_pairs_mut()
@@ -237,6 +247,7 @@ impl OAuthClient {
         )
     }
 
+    /// Exchange a code with its PKCE verifier.
     pub async fn exchange(
         &self,
         code: &str,

@@ -37,8 +37,9 @@ use crate::crypto as tokens;
 
 pub mod client;
 
-/// The client credentials the mock accepts.
+/// The client id the mock accepts.
 pub const CLIENT_ID: &str = "mock-client";
+/// The client secret the mock accepts.
 pub const CLIENT_SECRET: &str = "mock-secret";
 
 /// How the next refreshes fail.

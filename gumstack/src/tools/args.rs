@@ -4,16 +4,8 @@
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
 use serde_json::Value;
 
-/// A tool parameter type: what `#[tool]` needs of each parameter.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a tool parameter",
-    label = "this parameter's type must implement `serde::Deserialize` and `schemars::JsonSchema`",
-    note = "derive both on `{Self}`: `#[derive(serde::Deserialize, schemars::JsonSchema)]`"
-)]
-pub trait ToolArg: serde::de::DeserializeOwned + schemars::JsonSchema {}
-impl<T: serde::de::DeserializeOwned + schemars::JsonSchema> ToolArg for T {}
-
 /// The arguments of one call, taken out parameter by parameter.
+#[doc(hidden)]
 pub struct Args {
     tool: &'static str,
     rest: JsonObject,
@@ -30,7 +22,7 @@ impl Args {
     }
 
     /// Take a required parameter.
-    pub fn required<T: ToolArg>(&mut self, name: &str) -> Option<T> {
+    pub fn required<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Option<T> {
         match self.rest.remove(name) {
             None => {
                 self.problems
@@ -42,14 +34,14 @@ impl Args {
     }
 
     /// Take an `Option<T>` parameter: absent and `null` are both `None`.
-    pub fn optional<T: ToolArg>(&mut self, name: &str) -> Option<Option<T>> {
+    pub fn optional<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Option<Option<T>> {
         match self.rest.remove(name) {
             None | Some(Value::Null) => Some(None),
             Some(value) => self.parse(name, value).map(Some),
         }
     }
 
-    fn parse<T: ToolArg>(&mut self, name: &str, value: Value) -> Option<T> {
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<T> {
         match serde_json::from_value(value) {
             Ok(v) => Some(v),
             Err(e) => {

@@ -17,6 +17,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+#[doc(hidden)]
 /// A return value waiting to be converted (taken out once through `&self`).
 pub struct Output<T>(Cell<Option<T>>);
 
@@ -31,6 +32,7 @@ impl<T> Output<T> {
     }
 }
 
+#[doc(hidden)]
 /// Conversion of the specific (non-structured) return types.
 pub trait IntoContent {
     fn tool_result(&self) -> CallToolResult;
@@ -67,6 +69,7 @@ impl IntoContent for Output<CallToolResult> {
     }
 }
 
+#[doc(hidden)]
 /// Conversion of any other `Serialize + JsonSchema` value: structured content.
 pub trait IntoStructured {
     fn tool_result(&self) -> CallToolResult;
@@ -113,6 +116,7 @@ fn structured_shape<T: JsonSchema + 'static>() -> (Arc<JsonObject>, bool) {
     (Arc::new(wrapped), true)
 }
 
+#[doc(hidden)]
 /// The output schema of a return type, `None` for text-like types.
 pub struct OutputSchema<T>(PhantomData<fn() -> T>);
 
@@ -128,6 +132,7 @@ impl<T> Default for OutputSchema<T> {
     }
 }
 
+#[doc(hidden)]
 pub trait NoSchema {
     fn output_schema(&self) -> Option<Arc<JsonObject>>;
 }
@@ -147,6 +152,7 @@ no_schema!(
     CallToolResult
 );
 
+#[doc(hidden)]
 pub trait StructuredSchema {
     fn output_schema(&self) -> Option<Arc<JsonObject>>;
 }
@@ -156,6 +162,7 @@ impl<T: Serialize + JsonSchema + 'static> StructuredSchema for &OutputSchema<T> 
     }
 }
 
+#[doc(hidden)]
 /// The `Err` of a tool returning `Result`: an `isError` result the model can read.
 pub fn tool_error(error: impl Display) -> CallToolResult {
     error_text(format!("{error:#}"))

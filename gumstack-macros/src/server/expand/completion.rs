@@ -1,17 +1,14 @@
 //! `completion/complete`: route each (prompt or template, argument) to the
 //! completer its `#[arg(complete = method)]` names.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{Expansion, convert_output, ctx_local, private};
 use crate::server::{
-    parse::{Param, Server, output_of},
-    uri::{self, Part},
-    validate::text_type,
+    parse::{CompleterInput, Output, Param, Server},
+    uri::Part,
 };
 
 /// Whether any argument has a completer (the server then offers completions).
@@ -51,31 +48,20 @@ pub fn expand(server: &Server) -> Expansion {
     let ctx = ctx_local();
 
     // One output check per completer, however many arguments share it.
-    let mut checked = BTreeSet::new();
-    let checks = refs(server).filter_map(|(_, _, path)| {
-        let ident = path.get_ident()?;
-        if !checked.insert(ident.to_string()) {
-            return None;
-        }
-        let sig = &server.methods[&ident.to_string()];
-        let ty = match &sig.output {
-            syn::ReturnType::Type(_, ty) => match output_of(ty) {
-                crate::server::parse::Output::Result(ok) => ok,
-                _ => (**ty).clone(),
-            },
-            syn::ReturnType::Default => syn::parse_quote_spanned!(sig.ident.span()=> ()),
+    let checks = server.completers.values().map(|completer| {
+        let ty = match &completer.output {
+            Output::Result(ok) | Output::Plain(ok) => ok.clone(),
+            Output::Unit => syn::parse_quote_spanned!(completer.ident.span()=> ()),
         };
         let output =
-            quote_spanned!(ty.span()=> const _: () = #p::assert_completion_output::<#ty>(););
-        // Its `Context` parameter (validated: the only one that is not the text).
-        let contexts = sig.inputs.iter().filter_map(|input| match input {
-            syn::FnArg::Typed(typed) if !text_type(&typed.ty) => {
-                let ty = &typed.ty;
-                Some(quote_spanned!(ty.span()=> const _: () = #p::assert_context::<#ty>();))
-            }
-            _ => None,
+            quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::CompletionValues>::__CHECK;);
+        let contexts = completer.inputs.iter().filter_map(|input| match input {
+            CompleterInput::Context(ty) => Some(
+                quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::context::IsContext>::__CHECK;),
+            ),
+            CompleterInput::Text { .. } => None,
         });
-        Some(quote!(#output #(#contexts)*))
+        quote!(#output #(#contexts)*)
     });
     let items = quote!(#(#checks)*);
 
@@ -97,10 +83,7 @@ pub fn expand(server: &Server) -> Expansion {
     let template_uris: Vec<_> = server
         .resources
         .iter()
-        .filter(|r| {
-            uri::parse(&r.uri.value())
-                .is_ok_and(|parts| parts.iter().any(|p| matches!(p, Part::Placeholder(_))))
-        })
+        .filter(|r| r.parts.iter().any(|p| matches!(p, Part::Placeholder(_))))
         .map(|r| &r.uri)
         .collect();
     let known_prompt = (!prompt_names.is_empty()).then(|| {
@@ -147,32 +130,22 @@ pub fn expand(server: &Server) -> Expansion {
 fn call_completer(server: &Server, path: &syn::Path) -> TokenStream {
     let p = private();
     let ctx = ctx_local();
-    let ident = path.get_ident().expect("validated: a method name");
-    let sig = &server.methods[&ident.to_string()];
-    let args = sig.inputs.iter().filter_map(|input| match input {
-        syn::FnArg::Receiver(_) => None,
-        syn::FnArg::Typed(typed) if text_type(&typed.ty) => Some(match &*typed.ty {
-            syn::Type::Reference(_) => quote!(value.as_str()),
-            _ => quote!(::core::clone::Clone::clone(value)),
-        }),
-        syn::FnArg::Typed(typed) => {
-            let ty = &typed.ty;
-            Some(quote!((&#p::UserType::<#ty>::new()).context_arg(&#ctx)))
-        }
+    let ident = path.get_ident().expect("parsed: a method name");
+    let completer = &server.completers[&ident.to_string()];
+    let args = completer.inputs.iter().map(|input| match input {
+        CompleterInput::Text { owned: false } => quote!(value.as_str()),
+        CompleterInput::Text { owned: true } => quote!(::core::clone::Clone::clone(value)),
+        CompleterInput::Context(ty) => quote!((&#p::UserType::<#ty>::new()).context_arg(&#ctx)),
     });
     // Spanned at the user's path, so a mismatch is reported where they named it.
-    let call = if sig.asyncness.is_some() {
+    let call = if completer.is_async {
         quote_spanned!(path.span()=> self.#ident(#(#args),*).await)
     } else {
         quote_spanned!(path.span()=> self.#ident(#(#args),*))
     };
-    let output = match &sig.output {
-        syn::ReturnType::Type(_, ty) => output_of(ty),
-        syn::ReturnType::Default => crate::server::parse::Output::Unit,
-    };
     let result = convert_output(
-        &output,
-        sig,
+        &completer.output,
+        &completer.sig,
         quote!(out),
         |value| quote!(::core::result::Result::Ok((&#p::CompletionOutput::new(#value)).completion())),
         |error, span| quote_spanned!(span=> ::core::result::Result::Err(::gumstack::__private::completion_error(#error))),

@@ -104,8 +104,47 @@ fn convert_output(
 fn context_checks(method: &Method) -> impl Iterator<Item = TokenStream> + '_ {
     method.contexts().map(|context| {
         let ty = &context.ty;
-        quote_spanned!(ty.span()=> const _: () = ::gumstack::__private::assert_context::<#ty>();)
+        quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::context::IsContext>::__CHECK;)
     })
+}
+
+/// When the macro reports an error: `creds()` (with the mode's signature,
+/// when the mode is known) and `run()`, never called, so the user's code that
+/// calls them still type-checks and the real error stays the only one.
+pub fn fallback(server: &Server) -> TokenStream {
+    let self_ty = &server.self_ty;
+    let creds = server.args.auth.as_ref().map(|auth| {
+        let creds_ty = match &auth.ty {
+            Some(ty) => quote!(#ty),
+            None => quote!(()),
+        };
+        match auth.kind {
+            AuthKind::None => quote! {
+                pub fn creds(&self) -> &'static #creds_ty {
+                    ::core::unreachable!()
+                }
+            },
+            AuthKind::Cred => quote! {
+                pub async fn creds(&self) -> ::gumstack::Result<::std::sync::Arc<#creds_ty>> {
+                    ::core::unreachable!()
+                }
+            },
+            AuthKind::OAuth => quote! {
+                pub async fn creds(&self) -> ::gumstack::Result<::std::sync::Arc<::gumstack::OAuthCredentials>> {
+                    ::core::unreachable!()
+                }
+            },
+        }
+    });
+    quote! {
+        #[allow(dead_code, unreachable_code, clippy::unused_async)]
+        impl #self_ty {
+            #creds
+            pub async fn run(self) -> ::gumstack::Result<()> {
+                ::core::unreachable!()
+            }
+        }
+    }
 }
 
 pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {

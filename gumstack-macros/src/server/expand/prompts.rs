@@ -17,11 +17,11 @@ pub fn expand(server: &Server) -> Expansion {
     let checks = server.prompts.iter().map(|r| &r.method).flat_map(|method| {
         let params = method.params().map(|param| {
             let ty = param.optional.as_ref().unwrap_or(&param.ty);
-            quote_spanned!(ty.span()=> const _: () = #p::assert_text_arg::<#ty>();)
+            quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::prompts::TextArg>::__CHECK;)
         });
         let output = match &method.output {
             Output::Plain(ty) | Output::Result(ty) => {
-                Some(quote_spanned!(ty.span()=> const _: () = #p::assert_prompt_output::<#ty>();))
+                Some(quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::prompts::PromptValue>::__CHECK;))
             }
             Output::Unit => None,
         };

@@ -10,13 +10,13 @@ use super::{
 };
 use crate::server::{
     parse::{Output, Resource, Server},
-    uri::{self, Part},
+    uri::Part,
 };
 
-/// A resource with its URI split (validated: it parses).
+/// A resource, and the name of its template's static.
 struct Parsed<'a> {
     resource: &'a Resource,
-    parts: Vec<Part>,
+    parts: &'a [Part],
     /// `__GUMSTACK_TEMPLATE_<n>` for templates.
     template: Option<syn::Ident>,
 }
@@ -33,7 +33,7 @@ fn parsed(server: &Server) -> Vec<Parsed<'_>> {
         .resources
         .iter()
         .map(|resource| {
-            let parts = uri::parse(&resource.uri.value()).expect("validated: the URI parses");
+            let parts = &resource.parts;
             let template = parts
                 .iter()
                 .any(|p| matches!(p, Part::Placeholder(_)))
@@ -66,11 +66,11 @@ pub fn expand(server: &Server) -> Expansion {
         .flat_map(|method| {
             let params = method.params().map(|param| {
                 let ty = &param.ty;
-                quote_spanned!(ty.span()=> const _: () = #p::assert_text_arg::<#ty>();)
+                quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::prompts::TextArg>::__CHECK;)
             });
             let output = match &method.output {
                 Output::Plain(ty) | Output::Result(ty) => Some(
-                    quote_spanned!(ty.span()=> const _: () = #p::assert_resource_output::<#ty>();),
+                    quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::resources::ResourceValue>::__CHECK;),
                 ),
                 Output::Unit => None,
             };

@@ -10,15 +10,14 @@ use crate::server::parse::{Output, Server, Tool};
 /// Each bound is checked once, on the type the user wrote (the inner `T` of an
 /// `Option<T>` parameter); the other uses go through `UserType` and stay quiet.
 pub fn checks(server: &Server) -> TokenStream {
-    let p = private();
     let methods = server.tools.iter().map(|t| &t.method);
     let arg_checks = methods.clone().flat_map(|m| m.params()).map(|param| {
         let ty = param.optional.as_ref().unwrap_or(&param.ty);
-        quote_spanned!(ty.span()=> const _: () = #p::assert_tool_arg::<#ty>();)
+        quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::tools::ToolArg>::__CHECK;)
     });
     let output_checks = methods.clone().filter_map(|m| match &m.output {
         Output::Plain(ty) | Output::Result(ty) => {
-            Some(quote_spanned!(ty.span()=> const _: () = #p::assert_tool_output::<#ty>();))
+            Some(quote_spanned!(ty.span()=> const _: () = <#ty as ::gumstack::tools::ToolOutput>::__CHECK;))
         }
         Output::Unit => None,
     });

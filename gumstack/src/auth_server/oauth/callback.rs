@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::{state::Server, upstream::verifier_context};
 use crate::{
+    TokenResponse,
     auth_server::{
         authorize,
         error::{Answer, AuthError},
@@ -45,8 +46,7 @@ pub(super) async fn callback(
 ) -> Answer {
     let Query(q) =
         query.map_err(|_| AuthError::bad_request("The provider's answer could not be read"))?;
-    let provider = server.flow.grants.provider().clone();
-    let name = provider.name();
+    let name = server.flow.grants.provider().name();
     let (pending, browser, sealed_verifier) = answered_request(&server, &headers, &q).await?;
     if let Some(error) = &q.error {
         return Err(provider_refused(
@@ -62,12 +62,34 @@ pub(super) async fn callback(
             format!("The answer from {name} has no code. {START_AGAIN}"),
         )
     })?;
+    let (tokens, account) = exchange(&server, &pending, &sealed_verifier, code).await?;
+    if let Some(grant_id) = &pending.reconnect_grant {
+        return finish_reconnect(&server, grant_id, tokens, account).await;
+    }
+    let grant = server
+        .flow
+        .grants
+        .create(Some(&pending.client_id), None, tokens, account)
+        .await?;
+    authorize::complete(&server, &browser, &pending, grant).await
+}
+
+/// Exchange the provider's `code` (with the PKCE verifier sealed for
+/// `pending`), then ask who signed in (`None` when the provider cannot say).
+async fn exchange(
+    server: &Server,
+    pending: &PendingRecord,
+    sealed_verifier: &str,
+    code: &str,
+) -> Result<(TokenResponse, Option<Account>), AuthError> {
+    let provider = server.flow.grants.provider();
+    let name = provider.name();
     let verifier = server
         .flow
         .grants
         .vault()
         .sealer()
-        .open(&sealed_verifier, &verifier_context(&pending.id))
+        .open(sealed_verifier, &verifier_context(&pending.id))
         .ok()
         .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
         .ok_or_else(|| {
@@ -79,12 +101,12 @@ pub(super) async fn callback(
         verifier,
     };
     let callback = server.url("/auth/callback");
-    let tokens = match tokio::time::timeout(
+    let exchanged = tokio::time::timeout(
         PROVIDER_TIMEOUT,
         pkce.scope(provider.exchange(code, &callback)),
     )
-    .await
-    {
+    .await;
+    let tokens = match exchanged {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => {
             tracing::warn!("code exchange with {name} failed: {e:#}");
@@ -104,12 +126,12 @@ pub(super) async fn callback(
             ));
         }
     };
-    let account = match tokio::time::timeout(
+    let asked = tokio::time::timeout(
         PROVIDER_TIMEOUT,
         provider.get_account(tokens.access_token.expose()),
     )
-    .await
-    {
+    .await;
+    let account = match asked {
         Ok(Ok(account)) => Some(account),
         Ok(Err(e)) => {
             tracing::warn!("asking {name} who signed in failed: {e:#}");
@@ -117,15 +139,7 @@ pub(super) async fn callback(
         }
         Err(_) => None,
     };
-    if let Some(grant_id) = &pending.reconnect_grant {
-        return finish_reconnect(&server, grant_id, tokens, account).await;
-    }
-    let grant = server
-        .flow
-        .grants
-        .create(Some(&pending.client_id), None, tokens, account)
-        .await?;
-    authorize::complete(&server, &browser, &pending, grant).await
+    Ok((tokens, account))
 }
 
 /// The pending request a provider's answer belongs to, consumed (single use,
@@ -221,7 +235,7 @@ fn same_account(stored: Option<&str>, signed_in: Option<&str>) -> bool {
 async fn finish_reconnect(
     server: &Server,
     grant_id: &str,
-    tokens: crate::TokenResponse,
+    tokens: TokenResponse,
     account: Option<Account>,
 ) -> Answer {
     let grants = &server.flow.grants;

@@ -1,0 +1,209 @@
+//! The generated `rmcp::ServerHandler` delegates here: capabilities, the tool
+//! table and tool calls, input schemas.
+
+use std::{borrow::Cow, sync::Arc};
+
+use rmcp::{
+    ErrorData,
+    model::{
+        CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+        ServerCapabilities, ServerConfig, Tool,
+    },
+};
+
+use crate::{
+    Server,
+    context::{Context, ServerState},
+};
+
+/// What a server offers beyond tools and logging, from its `#[resource]`,
+/// `#[prompt]` and `#[arg(complete = ..)]` declarations.
+#[derive(Clone, Copy, Default)]
+pub struct Features {
+    pub resources: bool,
+    pub subscribe: bool,
+    pub prompts: bool,
+    pub completions: bool,
+}
+
+#[allow(deprecated)] // logging: see `context/mod.rs`
+pub fn server_config<S: Server>(features: Features) -> ServerConfig {
+    let info = Implementation::new(S::NAME, S::VERSION);
+    // Every server logs: `Context::log` works in any handler.
+    let mut capabilities = ServerCapabilities::builder()
+        .enable_tools()
+        .enable_logging()
+        .build();
+    if features.resources {
+        let mut resources = rmcp::model::ResourcesCapability::default();
+        resources.subscribe = features.subscribe.then_some(true);
+        capabilities.resources = Some(resources);
+    }
+    if features.prompts {
+        capabilities.prompts = Some(rmcp::model::PromptsCapability::default());
+    }
+    if features.completions {
+        capabilities.completions = Some(Default::default());
+    }
+    let config = ServerConfig::new(capabilities).with_server_info(info);
+    match S::INSTRUCTIONS {
+        Some(text) => config.with_instructions(text),
+        None => config,
+    }
+}
+
+pub fn list_tools<S: Server>() -> ListToolsResult {
+    ListToolsResult::with_all_items(S::tools().to_vec())
+}
+
+pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
+    S::tools().iter().find(|t| t.name == name).cloned()
+}
+
+/// A tool call: the request is taken apart here, before the future is built,
+/// so the future holds only what the call needs (rmcp moves it into a box).
+pub fn call_tool<'a, S: Server>(
+    server: &'a S,
+    request: CallToolRequestParams,
+    context: rmcp::service::RequestContext<rmcp::RoleServer>,
+    state: &'static ServerState,
+) -> impl Future<Output = std::result::Result<CallToolResponse, ErrorData>> + Send + 'a {
+    let name: Cow<'static, str> = request.name;
+    let arguments = request.arguments.unwrap_or_default();
+    // The HTTP host put the caller's grant in the request; `creds()` reads it.
+    let grant = context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
+        .map(|identity| identity.grant_id.clone());
+    let ctx = Context::from_request(&context, state);
+    drop(context);
+    async move {
+        // A panicking tool answers its own call with an error; the server keeps serving.
+        let call = std::panic::AssertUnwindSafe(
+            crate::host::creds::CURRENT_GRANT
+                .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
+        );
+        match futures::FutureExt::catch_unwind(call).await {
+            Ok(Some(result)) => Ok(result.into()),
+            Ok(None) => Err(ErrorData::invalid_params(
+                format!("unknown tool `{name}`"),
+                None,
+            )),
+            Err(panic) => {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".to_owned());
+                tracing::error!(tool = %name, "tool panicked: {reason}");
+                Ok(crate::tools::output::tool_error(format!(
+                    "tool `{name}` failed unexpectedly (it panicked); see the server log"
+                ))
+                .into())
+            }
+        }
+    }
+}
+
+/// Build one tool's descriptor (done once, when the table is first read).
+#[allow(clippy::too_many_arguments)]
+pub fn tool(
+    name: &'static str,
+    title: Option<&'static str>,
+    description: &'static str,
+    input_schema: Arc<rmcp::model::JsonObject>,
+    output_schema: Option<Arc<rmcp::model::JsonObject>>,
+    annotations: [Option<bool>; 4],
+) -> Tool {
+    let mut tool = Tool::new(name, description, input_schema);
+    if let Some(title) = title {
+        tool = tool.with_title(title);
+    }
+    if let Some(schema) = output_schema {
+        tool = tool.with_raw_output_schema(schema);
+    }
+    let [read_only, destructive, idempotent, open_world] = annotations;
+    if annotations.iter().any(Option::is_some) || title.is_some() {
+        let mut a = rmcp::model::ToolAnnotations::new();
+        a.title = title.map(str::to_owned);
+        a.read_only_hint = read_only;
+        a.destructive_hint = destructive;
+        a.idempotent_hint = idempotent;
+        a.open_world_hint = open_world;
+        tool = tool.with_annotations(a);
+    }
+    tool
+}
+
+/// The input schema of a tool's parameters (`Args` is the macro's hidden struct).
+pub fn input_schema<Args: schemars::JsonSchema + 'static>() -> Arc<rmcp::model::JsonObject> {
+    rmcp::handler::server::common::schema_for_input::<Args>()
+        .unwrap_or_else(|e| panic!("gumstack: invalid tool input schema: {e}"))
+}
+
+/// A tool's input schema, assembled parameter by parameter (draft 2020-12).
+///
+/// Built from each parameter's own schema rather than a derived wrapper struct:
+/// the macro then needs no derive of its own, and a bad parameter type gives one
+/// error on that parameter.
+pub struct InputSchema {
+    generator: schemars::SchemaGenerator,
+    properties: serde_json::Map<String, serde_json::Value>,
+    required: Vec<serde_json::Value>,
+}
+
+impl InputSchema {
+    pub fn new() -> Self {
+        Self {
+            generator: schemars::generate::SchemaSettings::draft2020_12().into_generator(),
+            properties: serde_json::Map::new(),
+            required: Vec::new(),
+        }
+    }
+
+    pub fn param<T: schemars::JsonSchema>(
+        mut self,
+        name: &'static str,
+        description: Option<&'static str>,
+        required: bool,
+    ) -> Self {
+        let mut schema = self.generator.subschema_for::<T>().to_value();
+        if let (Some(text), serde_json::Value::Object(map)) = (description, &mut schema) {
+            map.insert("description".into(), text.into());
+        }
+        self.properties.insert(name.into(), schema);
+        if required {
+            self.required.push(name.into());
+        }
+        self
+    }
+
+    pub fn finish(mut self) -> Arc<rmcp::model::JsonObject> {
+        let mut schema = rmcp::model::JsonObject::new();
+        // The dialect the generator wrote in (MCP's default since 2025-11-25),
+        // said explicitly so no client has to guess (SEP-1613).
+        schema.insert(
+            "$schema".into(),
+            "https://json-schema.org/draft/2020-12/schema".into(),
+        );
+        schema.insert("type".into(), "object".into());
+        schema.insert("properties".into(), self.properties.into());
+        if !self.required.is_empty() {
+            schema.insert("required".into(), self.required.into());
+        }
+        // Unknown arguments are rejected, so the schema says so.
+        schema.insert("additionalProperties".into(), false.into());
+        let defs = self.generator.take_definitions(true);
+        if !defs.is_empty() {
+            schema.insert("$defs".into(), defs.into());
+        }
+        Arc::new(schema)
+    }
+}
+
+impl Default for InputSchema {
+    fn default() -> Self {
+        Self::new()
+    }
+}

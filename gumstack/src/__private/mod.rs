@@ -1,0 +1,43 @@
+//! Paths for generated code only: no semver guarantees.
+//!
+//! Everything the macros emit goes through `::gumstack::__private`, so a server
+//! crate needs no direct dependency on rmcp, serde_json or schemars. Glue only:
+//! the crates generated code names, re-exports of the runtime pieces it calls,
+//! and the helpers of `user_type` (one error per mistake), `credentials`
+//! (the derive and `creds()`), `handler` (the `ServerHandler` delegation) and
+//! `catalog` (descriptors and small requests).
+
+mod catalog;
+mod credentials;
+mod handler;
+mod user_type;
+
+pub use rmcp;
+pub use schemars;
+pub use serde;
+pub use serde_json;
+
+pub use catalog::*;
+pub use credentials::*;
+pub use handler::*;
+pub use user_type::*;
+
+pub use crate::completion::{
+    CompletionOutput, IntoCompletion, UncheckedCompletion, completion_error, no_completion,
+};
+pub use crate::context::{Context, ServerState};
+/// For benchmarks of the `creds()` hot path (`benches/creds.rs`).
+pub use crate::grants::{CredGrants, OAuthGrants, Vault};
+pub use crate::host::run;
+pub use crate::mode::{CredAuth, NoAuth, OAuth};
+pub use crate::prompts::{IntoPrompt, PromptArgs, PromptOutput, UncheckedPrompt, prompt_error};
+pub use crate::resources::{
+    IntoJsonResource, IntoResourceContents, ResourceOutput, UncheckedResourceOutput, UriPart,
+    UriTemplate, UriVars, not_found as resource_not_found, resource_error,
+};
+pub use crate::tools::{
+    args::Args,
+    output::{
+        IntoContent, IntoStructured, NoSchema, Output, OutputSchema, StructuredSchema, tool_error,
+    },
+};
