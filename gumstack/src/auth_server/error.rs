@@ -86,21 +86,15 @@ impl From<crate::Error> for AuthError {
     }
 }
 
-/// A token, revocation or registration rule refused the request.
-impl From<protocol::token::Refused> for AuthError {
-    fn from(r: protocol::token::Refused) -> Self {
+/// A protocol rule refused a client's request.
+impl From<protocol::Refused> for AuthError {
+    fn from(r: protocol::Refused) -> Self {
         let status = if r.error == "invalid_client" {
             StatusCode::UNAUTHORIZED
         } else {
             StatusCode::BAD_REQUEST
         };
         Self::client(status, r.error, r.description)
-    }
-}
-
-impl From<protocol::client::Refused> for AuthError {
-    fn from(r: protocol::client::Refused) -> Self {
-        Self::client(StatusCode::BAD_REQUEST, r.error, r.description)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{client, scope};
+use super::{Refused, client, refused, scope};
 use crate::store::ClientMetadata;
 
 /// Longest `state` accepted (it is stored and echoed back to the client):
@@ -23,21 +23,6 @@ pub(crate) struct AuthorizeRequest {
     pub state: Option<String>,
     pub scope: Option<String>,
     pub resource: Option<String>,
-}
-
-/// A request refused once its client and redirect URI are known: the error
-/// code of RFC 6749 4.1.2.1 and a description.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Invalid {
-    pub error: &'static str,
-    pub description: String,
-}
-
-fn invalid(error: &'static str, description: impl Into<String>) -> Invalid {
-    Invalid {
-        error,
-        description: description.into(),
-    }
 }
 
 /// What an accepted request asks for.
@@ -82,9 +67,9 @@ pub(crate) fn redirect_uri<'a>(
 /// The rules of a request once its client and redirect URI are known:
 /// `response_type=code`, PKCE with S256, this server as the resource, a
 /// well-formed scope.
-pub(crate) fn check(q: &AuthorizeRequest, resource: &str) -> Result<Accepted, Invalid> {
+pub(crate) fn check(q: &AuthorizeRequest, resource: &str) -> Result<Accepted, Refused> {
     if q.response_type.as_deref() != Some("code") {
-        return Err(invalid(
+        return Err(refused(
             "unsupported_response_type",
             "only response_type=code is supported",
         ));
@@ -94,13 +79,13 @@ pub(crate) fn check(q: &AuthorizeRequest, resource: &str) -> Result<Accepted, In
         .as_deref()
         .filter(|c| (43..=128).contains(&c.len()))
     else {
-        return Err(invalid(
+        return Err(refused(
             "invalid_request",
             "PKCE is required: send a code_challenge (S256)",
         ));
     };
     if q.code_challenge_method.as_deref() != Some("S256") {
-        return Err(invalid(
+        return Err(refused(
             "invalid_request",
             "code_challenge_method must be S256",
         ));
@@ -108,12 +93,12 @@ pub(crate) fn check(q: &AuthorizeRequest, resource: &str) -> Result<Accepted, In
     if let Some(asked) = q.resource.as_deref()
         && asked.trim_end_matches('/') != resource
     {
-        return Err(invalid(
+        return Err(refused(
             "invalid_target",
             "this server only issues tokens for its own MCP endpoint",
         ));
     }
-    let scope = scope::grant(q.scope.as_deref()).map_err(|why| invalid("invalid_scope", why))?;
+    let scope = scope::grant(q.scope.as_deref()).map_err(|why| refused("invalid_scope", why))?;
     Ok(Accepted {
         code_challenge: challenge.to_owned(),
         scope,

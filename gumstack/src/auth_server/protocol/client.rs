@@ -8,7 +8,7 @@ use std::{net::IpAddr, time::Duration};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::scope;
+use super::{Refused, refused, scope};
 use crate::{crypto, store::ClientMetadata};
 
 /// Bounds of one client's metadata: what is stored per client stays a few
@@ -21,20 +21,6 @@ const MAX_LISTED_TYPES: usize = 8;
 /// document does not say.
 const DOCUMENT_DEFAULT_TTL: Duration = Duration::from_secs(300);
 const DOCUMENT_MAX_TTL: Duration = Duration::from_secs(24 * 3600);
-
-/// A refused registration or document: the RFC 7591 3.2.2 error code and why.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Refused {
-    pub error: &'static str,
-    pub description: String,
-}
-
-fn refused(error: &'static str, description: impl Into<String>) -> Refused {
-    Refused {
-        error,
-        description: description.into(),
-    }
-}
 
 /// A registration the server accepts: the metadata it keeps, and whether the
 /// client authenticates with a secret.

@@ -9,3 +9,18 @@ pub(crate) mod authorize;
 pub(crate) mod client;
 pub(crate) mod scope;
 pub(crate) mod token;
+
+/// A request a rule refuses: the error code of its RFC (RFC 6749 4.1.2.1 and
+/// 5.2, RFC 7591 3.2.2) and a description for the client.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Refused {
+    pub error: &'static str,
+    pub description: String,
+}
+
+pub(crate) fn refused(error: &'static str, description: impl Into<String>) -> Refused {
+    Refused {
+        error,
+        description: description.into(),
+    }
+}

@@ -4,25 +4,11 @@
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 
-use super::scope;
+use super::{Refused, refused, scope};
 use crate::{
     crypto,
     store::{CodeRecord, GrantRecord, Timestamp, TokenRecord},
 };
-
-/// A refused token or revocation request: the RFC 6749 5.2 error code and why.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Refused {
-    pub error: &'static str,
-    pub description: String,
-}
-
-fn refused(error: &'static str, description: impl Into<String>) -> Refused {
-    Refused {
-        error,
-        description: description.into(),
-    }
-}
 
 fn invalid_grant(description: &str) -> Refused {
     refused("invalid_grant", description)
