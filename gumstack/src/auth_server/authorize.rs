@@ -21,7 +21,10 @@ use super::{
     cookies::form_token,
     error::{Answer, AuthError},
     guard, pages,
-    protocol::authorize::{self as rules, AuthorizeRequest},
+    protocol::{
+        authorize::{self as rules, AuthorizeRequest},
+        client as client_rules,
+    },
 };
 use crate::{
     crypto,
@@ -128,15 +131,19 @@ fn consent_page<F: Flow>(
     pending: &PendingRecord,
     browser: &str,
 ) -> Response {
-    let redirect_host = url::Url::parse(&pending.redirect_uri)
-        .ok()
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(port) => format!("{h}:{port}"),
-                None => h.to_owned(),
-            })
-        })
-        .unwrap_or_default();
+    let destination = match client_rules::redirect_kind(&pending.redirect_uri) {
+        Ok(client_rules::Redirect::App { scheme }) => pages::Destination::App(scheme),
+        Ok(client_rules::Redirect::Loopback) => {
+            pages::Destination::ThisComputer(host_and_port(&pending.redirect_uri))
+        }
+        _ => pages::Destination::Web(host_and_port(&pending.redirect_uri)),
+    };
+    // A metadata-document client is named by its URL: its host is the one
+    // thing about it this server checked (the name is the client's own claim).
+    let published_by = client
+        .client_id
+        .starts_with("http")
+        .then(|| host_and_port(&client.client_id));
     let mut page = pages::Consent {
         server_name: server.server_name,
         client_name: client
@@ -145,7 +152,8 @@ fn consent_page<F: Flow>(
             .clone()
             .unwrap_or_else(|| "An unnamed application".into()),
         client_id: client.client_id.clone(),
-        redirect_host,
+        destination,
+        published_by,
         fields: Vec::new(),
         provider: None,
         csrf: form_token(browser, &pending_purpose(&pending.id)),
@@ -153,6 +161,19 @@ fn consent_page<F: Flow>(
     };
     page.next(server.flow.next_step());
     pages::render(StatusCode::OK, &page)
+}
+
+/// `host` or `host:port` of a URL, for a person to read.
+fn host_and_port(uri: &str) -> String {
+    url::Url::parse(uri)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(port) => format!("{h}:{port}"),
+                None => h.to_owned(),
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// What the form token of a pending request's pages is good for.

@@ -27,12 +27,24 @@ pub(super) struct Consent {
     pub server_name: &'static str,
     pub client_name: String,
     pub client_id: String,
-    pub redirect_host: String,
+    pub destination: Destination,
+    /// The host of a metadata-document client's URL.
+    pub published_by: Option<String>,
     pub fields: Vec<&'static str>,
     /// The OAuth provider the user signs in to next (`oauth` mode).
     pub provider: Option<String>,
     pub pending: String,
     pub csrf: String,
+}
+
+/// Where the user is sent back to after consent.
+pub(super) enum Destination {
+    /// A web site: its host.
+    Web(String),
+    /// An app on this computer listening on a loopback address: `host:port`.
+    ThisComputer(String),
+    /// Whichever app claimed a private-use scheme: the scheme.
+    App(String),
 }
 
 impl Consent {

@@ -52,16 +52,46 @@ pub(crate) fn check_sizes(q: &AuthorizeRequest) -> Result<(), String> {
 
 /// The redirect URI of a request: the one asked for if the client registered
 /// it (character for character), or the client's only one when none is asked.
+/// A loopback redirect registered without a port matches it on any port
+/// (OAuth 2.1 8.4.2, RFC 8252 7.3: native apps listen on an ephemeral port);
+/// one registered with a port matches only that port, and `localhost` is not
+/// `127.0.0.1`.
 pub(crate) fn redirect_uri<'a>(
     client: &'a ClientMetadata,
     asked: Option<&'a str>,
 ) -> Result<&'a str, &'static str> {
     match asked {
-        Some(uri) if client.redirect_uris.iter().any(|u| u == uri) => Ok(uri),
+        Some(uri)
+            if client
+                .redirect_uris
+                .iter()
+                .any(|u| u == uri || loopback_on_any_port(u, uri)) =>
+        {
+            Ok(uri)
+        }
         Some(_) => Err("The redirect URI is not one the application registered."),
         None if client.redirect_uris.len() == 1 => Ok(&client.redirect_uris[0]),
         None => Err("The request has no redirect_uri."),
     }
+}
+
+/// Whether `asked` is `registered`, a portless loopback http URI, with a port
+/// added. Both must be as a URL parser writes them, so the comparison stays
+/// one of characters: `asked` without its port is `registered` exactly.
+fn loopback_on_any_port(registered: &str, asked: &str) -> bool {
+    let (Ok(registered_url), Ok(mut asked_url)) =
+        (url::Url::parse(registered), url::Url::parse(asked))
+    else {
+        return false;
+    };
+    let portless = registered_url.scheme() == "http"
+        && client::is_loopback_host(registered_url.host())
+        && registered_url.as_str() == registered
+        && registered_url.port().is_none();
+    if !portless || asked_url.as_str() != asked || asked_url.port().is_none() {
+        return false;
+    }
+    asked_url.set_port(None).is_ok() && asked_url.as_str() == registered
 }
 
 /// The rules of a request once its client and redirect URI are known:
@@ -251,6 +281,10 @@ mod tests {
         };
         let mut two = one.clone();
         two.redirect_uris.push("https://app.example/cb".into());
+        let mut portless = one.clone();
+        portless.redirect_uris = vec!["http://127.0.0.1/callback".into()];
+        let mut web = one.clone();
+        web.redirect_uris = vec!["https://app.example/cb".into()];
         let cases = [
             (
                 "RFC 6749 3.1.2.3: exact match",
@@ -268,6 +302,48 @@ mod tests {
                 "OAuth 2.1 2.3.1: no case folding",
                 &one,
                 Some("http://127.0.0.1:9/CB"),
+                Err(()),
+            ),
+            (
+                "OAuth 2.1 8.4.2: a portless loopback URI, any port",
+                &portless,
+                Some("http://127.0.0.1:53124/callback"),
+                Ok("http://127.0.0.1:53124/callback"),
+            ),
+            (
+                "OAuth 2.1 8.4.2: a portless loopback URI, no port asked",
+                &portless,
+                Some("http://127.0.0.1/callback"),
+                Ok("http://127.0.0.1/callback"),
+            ),
+            (
+                "OAuth 2.1 8.4.2: any port, but the same path",
+                &portless,
+                Some("http://127.0.0.1:53124/other"),
+                Err(()),
+            ),
+            (
+                "RFC 8252 8.3: localhost is not 127.0.0.1",
+                &portless,
+                Some("http://localhost:53124/callback"),
+                Err(()),
+            ),
+            (
+                "RFC 8252 7.3: a registered port matches only itself",
+                &one,
+                Some("http://127.0.0.1:10/cb"),
+                Err(()),
+            ),
+            (
+                "OAuth 2.1 2.3.1: only loopback http gets any port",
+                &web,
+                Some("https://app.example:8443/cb"),
+                Err(()),
+            ),
+            (
+                "any port, but written as sent",
+                &portless,
+                Some("http://127.0.0.1:53124/x/../callback"),
                 Err(()),
             ),
             (

@@ -149,26 +149,82 @@ fn check_metadata(metadata: &ClientMetadata) -> Result<(), Refused> {
     Ok(())
 }
 
-/// Loopback http (any port, per RFC 8252) or https; nothing else.
-pub(crate) fn redirect_uri_problem(uri: &str) -> Option<String> {
+/// Where a redirect URI sends the user: what the consent page says about it,
+/// and whether an error may be sent there before the user has acted.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Redirect {
+    /// `http` on a loopback address: an app on the user's own machine
+    /// (RFC 8252 7.3).
+    Loopback,
+    /// `https` on a web host.
+    Web,
+    /// A private-use scheme (RFC 8252 7.1): whichever app on the user's machine
+    /// claimed it. Anyone can claim one, so the consent page says so.
+    App { scheme: String },
+}
+
+/// Private-use schemes without a dot that shipping MCP clients register (the
+/// README's table of clients): RFC 8252 7.1 asks for reverse-domain schemes,
+/// these predate the advice and are accepted by name.
+const KNOWN_APP_SCHEMES: &[&str] = &["cursor", "vscode", "vscode-insiders", "windsurf"];
+
+/// Schemes that run or read something where they are opened, never a place to
+/// send an authorization code (RFC 8252 8.2 and browser pseudo-schemes).
+const NEVER_SCHEMES: &[&str] = &[
+    "javascript",
+    "vbscript",
+    "data",
+    "file",
+    "about",
+    "blob",
+    "filesystem",
+    "view-source",
+    "chrome",
+    "ftp",
+    "ws",
+    "wss",
+    "mailto",
+];
+
+/// What kind of redirect `uri` is, or why it cannot be one: https; http on a
+/// loopback address; a private-use scheme in reverse-domain form
+/// (`com.example.app:/cb`) or of a known app (`cursor://...`). Never a scheme
+/// that runs code or reads files.
+pub(crate) fn redirect_kind(uri: &str) -> Result<Redirect, String> {
     if uri.len() > MAX_URI_BYTES {
-        return Some(format!(
+        return Err(format!(
             "a redirect URI is longer than {MAX_URI_BYTES} bytes"
         ));
     }
     let Ok(url) = url::Url::parse(uri) else {
-        return Some(format!("redirect URI {uri:?} is not an absolute URL"));
+        return Err(format!("redirect URI {uri:?} is not an absolute URL"));
     };
     if url.fragment().is_some() {
-        return Some(format!("redirect URI {uri:?} must not have a fragment"));
+        return Err(format!("redirect URI {uri:?} must not have a fragment"));
     }
     match url.scheme() {
-        "https" => None,
-        "http" if is_loopback_host(url.host()) => None,
-        _ => Some(format!(
-            "redirect URI {uri:?} must use https, or http on a loopback address (127.0.0.1, [::1], localhost)"
+        "https" => Ok(Redirect::Web),
+        "http" if is_loopback_host(url.host()) => Ok(Redirect::Loopback),
+        "http" => Err(format!(
+            "redirect URI {uri:?} uses http on a host that is not this machine: use https, or http on a loopback address (127.0.0.1, [::1], localhost)"
+        )),
+        scheme if NEVER_SCHEMES.contains(&scheme) => Err(format!(
+            "redirect URI {uri:?}: {scheme}: is never a redirect URI"
+        )),
+        scheme if scheme.contains('.') || KNOWN_APP_SCHEMES.contains(&scheme) => {
+            Ok(Redirect::App {
+                scheme: scheme.to_owned(),
+            })
+        }
+        scheme => Err(format!(
+            "redirect URI {uri:?}: the private-use scheme {scheme:?} must be in reverse-domain form, such as com.example.app:/callback (RFC 8252 7.1)"
         )),
     }
+}
+
+/// Why `uri` cannot be a redirect URI, if it cannot.
+pub(crate) fn redirect_uri_problem(uri: &str) -> Option<String> {
+    redirect_kind(uri).err()
 }
 
 pub(crate) fn is_loopback_host(host: Option<url::Host<&str>>) -> bool {
@@ -311,10 +367,31 @@ mod tests {
                 false,
             ),
             (
-                "RFC 8252 7.1: private-use schemes (not yet)",
+                "RFC 8252 7.1: a reverse-domain private-use scheme",
+                "com.example.app:/oauth2redirect",
+                true,
+            ),
+            (
+                "RFC 8252 7.1: Cursor's scheme, known by name",
+                "cursor://anysphere.cursor-mcp/oauth/callback",
+                true,
+            ),
+            (
+                "RFC 8252 7.1: a private-use scheme without a dot",
                 "myapp://cb",
                 false,
             ),
+            (
+                "RFC 8252 8.2: never javascript:",
+                "javascript:alert(1)",
+                false,
+            ),
+            ("never data:", "data:text/html,<script>x</script>", false),
+            ("never file:", "file:///etc/passwd", false),
+            ("never vbscript:", "vbscript:msgbox(1)", false),
+            ("never about:", "about:blank", false),
+            ("never blob:", "blob:https://a.example/x", false),
+            ("schemes are case-insensitive", "JavaScript:alert(1)", false),
             (
                 "RFC 6749 3.1.2: no fragment",
                 "https://client.example/cb#x",
@@ -324,6 +401,24 @@ mod tests {
         ];
         for (rule, uri, ok) in cases {
             assert_eq!(redirect_uri_problem(uri).is_none(), ok, "{rule}: {uri}");
+        }
+    }
+
+    #[test]
+    fn redirect_kinds() {
+        let app = |s: &str| Redirect::App { scheme: s.into() };
+        let cases = [
+            ("http://127.0.0.1:9/cb", Redirect::Loopback),
+            ("http://localhost/cb", Redirect::Loopback),
+            ("https://claude.ai/api/mcp/auth_callback", Redirect::Web),
+            (
+                "cursor://anysphere.cursor-mcp/oauth/callback",
+                app("cursor"),
+            ),
+            ("com.example.app:/cb", app("com.example.app")),
+        ];
+        for (uri, kind) in cases {
+            assert_eq!(redirect_kind(uri), Ok(kind), "{uri}");
         }
     }
 
