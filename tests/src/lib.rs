@@ -5,6 +5,7 @@ use std::{path::PathBuf, process::Stdio, time::Duration};
 
 pub mod balancer;
 pub mod browser;
+pub mod npm;
 pub mod oauth;
 pub mod postgres;
 
@@ -348,18 +349,28 @@ impl MetadataDocument {
         claimed_id: Option<&str>,
         cache_control: Option<&'static str>,
     ) -> Self {
+        let document = serde_json::json!({
+            "client_name": "Metadata Document Client",
+            "redirect_uris": [redirect_uri],
+            "token_endpoint_auth_method": "none",
+        });
+        Self::serve_document(document, claimed_id, cache_control).await
+    }
+
+    /// `document` (a shipping client's, say) at a loopback URL, its
+    /// `client_id` set to that URL (or `claimed_id`).
+    pub async fn serve_document(
+        mut document: serde_json::Value,
+        claimed_id: Option<&str>,
+        cache_control: Option<&'static str>,
+    ) -> Self {
         use axum::{Json, Router, response::IntoResponse, routing::get};
         use std::sync::atomic::Ordering;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/client.json", listener.local_addr().unwrap());
         let fetched = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = fetched.clone();
-        let document = serde_json::json!({
-            "client_id": claimed_id.unwrap_or(&url),
-            "client_name": "Metadata Document Client",
-            "redirect_uris": [redirect_uri],
-            "token_endpoint_auth_method": "none",
-        });
+        document["client_id"] = claimed_id.unwrap_or(&url).into();
         tokio::spawn(async move {
             let app = Router::new().route(
                 "/client.json",
@@ -385,11 +396,6 @@ impl MetadataDocument {
 
     /// A client whose `client_id` is this document, on the server at `mcp_url`.
     pub fn client(&self, mcp_url: &str) -> oauth::OAuthClient {
-        oauth::OAuthClient {
-            base: mcp_url.trim_end_matches("/mcp").to_owned(),
-            client_id: self.url.clone(),
-            browser: oauth::Browser::default(),
-            http: reqwest::Client::new(),
-        }
+        oauth::OAuthClient::with_document(mcp_url, &self.url, oauth::REDIRECT_URI)
     }
 }

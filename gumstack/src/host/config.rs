@@ -36,8 +36,11 @@ pub(crate) fn render<S: Server>() -> String {
                 let _ = writeln!(out, "      placeholder: {}", quoted(p));
             }
             let _ = writeln!(out, "      secret: {}", f.secret);
-            if !f.required {
-                let _ = writeln!(out, "      required: false");
+            let _ = writeln!(out, "      required: {}", f.required);
+            // The operator sets a `none` server's values; users enter the
+            // others in a form, so only `none` names an env var.
+            if <S::Auth as AuthMode>::KIND == "none" {
+                let _ = writeln!(out, "      env: {}", quoted(f.env));
             }
         }
     }

@@ -143,6 +143,8 @@ pub struct OAuthClient {
     pub browser: Browser,
     /// The client's own HTTP client, for `/token` and `/revoke`.
     pub http: reqwest::Client,
+    /// Where it asks the user to be sent back ([`REDIRECT_URI`] unless set).
+    pub redirect_uri: String,
 }
 
 impl OAuthClient {
@@ -154,21 +156,28 @@ impl OAuthClient {
 
     /// Register an application named `name`.
     pub async fn register_named(mcp_url: &str, name: &str) -> Self {
+        let metadata = json!({
+            "redirect_uris": [REDIRECT_URI],
+            "client_name": name,
+            "token_endpoint_auth_method": "none",
+        });
+        Self::register_with(mcp_url, &metadata, REDIRECT_URI).await
+    }
+
+    /// Register with this registration request body (as a shipping client
+    /// sends it), then ask to be sent back to `redirect_uri`.
+    pub async fn register_with(mcp_url: &str, metadata: &Value, redirect_uri: &str) -> Self {
         let base = mcp_url.trim_end_matches("/mcp").to_owned();
         let http = reqwest::Client::new();
-        let response: Value = http
+        let response = http
             .post(format!("{base}/register"))
-            .json(&json!({
-                "redirect_uris": [REDIRECT_URI],
-                "client_name": name,
-                "token_endpoint_auth_method": "none",
-            }))
+            .json(metadata)
             .send()
             .await
-            .expect("register")
-            .json()
-            .await
-            .expect("registration JSON");
+            .expect("register");
+        let status = response.status();
+        let response: Value = response.json().await.expect("registration JSON");
+        assert_eq!(status, StatusCode::CREATED, "registration: {response}");
         let client_id = response["client_id"]
             .as_str()
             .expect("client_id")
@@ -178,6 +187,19 @@ impl OAuthClient {
             client_id,
             browser: Browser::default(),
             http,
+            redirect_uri: redirect_uri.to_owned(),
+        }
+    }
+
+    /// A client whose `client_id` is the URL of its metadata document, on the
+    /// server at `mcp_url`, sent back to `redirect_uri`.
+    pub fn with_document(mcp_url: &str, document_url: &str, redirect_uri: &str) -> Self {
+        Self {
+            base: mcp_url.trim_end_matches("/mcp").to_owned(),
+            client_id: document_url.to_owned(),
+            browser: Browser::default(),
+            http: reqwest::Client::new(),
+            redirect_uri: redirect_uri.to_owned(),
         }
     }
 
@@ -187,7 +209,7 @@ impl OAuthClient {
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", &self.client_id)
-            .append_pair("redirect_uri", REDIRECT_URI)
+            .append_pair("redirect_uri", &self.redirect_uri)
             .append_pair("code_challenge", challenge)
             .append_pair("code_challenge_method", "S256")
             .append_pair("state", state)
@@ -256,7 +278,7 @@ impl OAuthClient {
         self.token(&[
             ("grant_type", "authorization_code"),
             ("code", code),
-            ("redirect_uri", REDIRECT_URI),
+            ("redirect_uri", &self.redirect_uri),
             ("code_verifier", verifier),
         ])
         .await

@@ -76,6 +76,11 @@ pub(crate) fn document(client_id: &str, document: Value) -> Result<ClientMetadat
     if document["client_id"].as_str() != Some(client_id) {
         return Err("its client_id does not equal its URL".into());
     }
+    // MCP 2026-07-28 (client registration, CIMD): the name is required, since
+    // the consent page shows it beside the document's host.
+    if !document["client_name"].is_string() {
+        return Err("it has no client_name".into());
+    }
     let mut metadata: ClientMetadata =
         serde_json::from_value(document).map_err(|e| format!("invalid metadata: {e}"))?;
     if metadata.token_endpoint_auth_method != "none" {
@@ -517,8 +522,23 @@ mod tests {
             edit(&mut d);
             document(url, d)
         };
-        let cases: [(&str, fn(&mut Value), bool); 4] = [
+        let cases: [(&str, fn(&mut Value), bool); 7] = [
             ("CIMD 4.1: a valid document", |_| {}, true),
+            (
+                "MCP 2026-07-28: client_name is required",
+                |d| drop(d.as_object_mut().unwrap().remove("client_name")),
+                false,
+            ),
+            (
+                "CIMD 4.1: no token_endpoint_auth_method is none (ChatGPT lists the methods it supports instead)",
+                |d| d["token_endpoint_auth_methods_supported"] = json!(["none", "private_key_jwt"]),
+                true,
+            ),
+            (
+                "CIMD 6.2: private_key_jwt is not supported",
+                |d| d["token_endpoint_auth_method"] = json!("private_key_jwt"),
+                false,
+            ),
             (
                 "CIMD 4.1: client_id must equal the URL",
                 |d| d["client_id"] = json!("https://other.example/c.json"),
