@@ -34,11 +34,14 @@ auth:
       description: "Key of the forecast API, shared by every user of this server."
       placeholder: "wk-..."
       secret: true
+      required: true
+      env: "WEATHER_API_KEY"
     - name: "units"
       label: "Units"
       description: "`metric` (default) or `imperial`."
       secret: false
       required: false
+      env: "WEATHER_UNITS"
 "#
         )
     );

@@ -83,6 +83,11 @@ pub(crate) trait HostMode {
     /// guards `/mcp` (the bearer check).
     fn http(state: &Self::State, mcp: Router, settings: auth_server::Settings) -> Result<Router>;
 
+    /// Whether the server can answer calls: its store reachable and its key
+    /// the one that opens what the store holds (`/readyz`). The error is
+    /// logged, not shown.
+    fn ready(state: &Self::State) -> impl Future<Output = Result<()>> + Send;
+
     /// `login`: connect the local (stdio) user.
     fn login(state: &Self::State, name: &'static str) -> impl Future<Output = Result<()>> + Send;
 

@@ -80,6 +80,8 @@ pub struct HttpServer {
     pub child: Child,
     /// `http://127.0.0.1:PORT/mcp`
     pub url: String,
+    /// Its log (stderr) since it started listening.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl HttpServer {
@@ -112,12 +114,32 @@ impl HttpServer {
         .expect("server did not start within 30 s")
         .expect("server exited before listening");
         // Keep draining the log so the server never blocks on a full pipe.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = log.clone();
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 eprintln!("[server] {line}");
+                let mut kept = kept.lock().unwrap();
+                kept.push_str(&line);
+                kept.push('\n');
             }
         });
-        Self { child, url }
+        Self { child, url, log }
+    }
+
+    /// Its log so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Send it SIGTERM, as an orchestrator stopping it does.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("the server is running");
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid}");
     }
 
     pub async fn connect(&self) -> Client {

@@ -257,6 +257,15 @@ impl Everything {
         Ok("Tool with progress executed successfully")
     }
 
+    /// Waits `ms` milliseconds (at most a minute), then says so: a call still
+    /// running when the server is asked to stop (tests/tests/lifecycle.rs).
+    #[tool]
+    async fn wait(&self, ms: u64) -> String {
+        let ms = ms.min(60_000);
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        format!("waited {ms} ms")
+    }
+
     /// Always fails.
     #[tool]
     fn test_error_handling(&self) -> gumstack::Result<String> {

@@ -24,6 +24,7 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_MAX_BODY_BYTES",
     "GUMSTACK_MAX_CONNECTIONS",
     "GUMSTACK_HEADER_TIMEOUT",
+    "GUMSTACK_SHUTDOWN_GRACE",
 ];
 
 #[derive(Parser, Debug)]
@@ -153,6 +154,15 @@ pub(crate) struct Serve {
         default_value_t = 10
     )]
     pub header_timeout: u64,
+    /// Seconds calls in flight may run on after SIGTERM or Ctrl-C, once the
+    /// server stops accepting connections.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "GUMSTACK_SHUTDOWN_GRACE",
+        default_value_t = 10
+    )]
+    pub shutdown_grace: u64,
     /// For tests only: accept client metadata documents over http and on private
     /// addresses. Refused unless the public URL is a loopback address.
     #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]
@@ -173,6 +183,7 @@ pub(crate) struct HttpSettings {
     pub max_body_bytes: usize,
     pub max_connections: usize,
     pub header_timeout: std::time::Duration,
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Serve {
@@ -229,6 +240,7 @@ impl Serve {
             max_body_bytes: self.max_body_bytes,
             max_connections: self.max_connections,
             header_timeout: std::time::Duration::from_secs(self.header_timeout),
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace),
         })
     }
 }

@@ -18,7 +18,11 @@ use rmcp::transport::streamable_http_server::{
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use super::{cli::HttpSettings, creds, listener};
+use super::{
+    cli::HttpSettings,
+    creds, health, listener,
+    shutdown::{self, InFlight},
+};
 use crate::{
     Error, Result, Server,
     auth_server::{Lifetimes, Settings},
@@ -27,14 +31,15 @@ use crate::{
 
 /// How long a client may take to send a whole request body.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long requests in flight may run on after a shutdown signal.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// After the calls in flight are done (or their grace is spent) and the
+/// streams are closed, how long connections get to close.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 pub(crate) async fn serve<S>(
     server: Arc<S>,
     addr: SocketAddr,
     settings: HttpSettings,
-    state: &<S::Auth as HostMode>::State,
+    state: Arc<<S::Auth as HostMode>::State>,
 ) -> Result<()>
 where
     S: Server + rmcp::ServerHandler,
@@ -87,22 +92,27 @@ where
     } else {
         // Sessions live in the store when there is one: any replica sharing it
         // (or this one after a restart) resumes a session it has not seen.
-        config.session_store = S::Auth::sessions(state).map(|s| s as _);
+        config.session_store = S::Auth::sessions(&state).map(|s| s as _);
     }
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
+    let in_flight = Arc::new(InFlight::default());
     // `route_layer`: a path that is not mounted answers 404 without running it.
     let mcp = axum::Router::new()
         .nest_service("/mcp", service)
         .route_layer(middleware::from_fn_with_state(
             settings.max_body_bytes,
             mcp_request,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            in_flight.clone(),
+            shutdown::track,
         ));
     let router = S::Auth::http(
-        state,
+        &state,
         mcp,
         Settings {
             issuer: issuer.clone(),
@@ -120,6 +130,13 @@ where
         Arc::new(settings.allowed_hosts.clone()),
         allowed_host,
     ));
+    // Probes address the server by whatever name reaches it: outside the
+    // `Host` allowlist.
+    let ready_state = state.clone();
+    let router = router.merge(health::routes(Arc::new(move || {
+        let state = ready_state.clone();
+        Box::pin(async move { S::Auth::ready(&state).await })
+    })));
     let router = if issuer.starts_with("https://") {
         router.layer(middleware::from_fn(strict_transport_security))
     } else {
@@ -131,18 +148,34 @@ where
         "serving MCP over streamable HTTP at http://{local}/mcp (allowed hosts: {})",
         settings.allowed_hosts.join(", ")
     );
+    let grace = settings.shutdown_grace;
+    let calls = in_flight.clone();
     listener::serve(
         listener,
         router,
         listener::Limits {
             header_timeout: settings.header_timeout,
             max_connections: settings.max_connections,
-            grace: SHUTDOWN_GRACE,
+            close_wait: CLOSE_WAIT,
+        },
+        async {
+            shutdown::signal().await;
+            tracing::info!(
+                "shutting down: no new connections; {} calls in flight get up to {} s",
+                calls.count(),
+                grace.as_secs()
+            );
         },
         async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            // Ends rmcp's event streams, so their connections can close.
+            if !in_flight.finished_within(grace).await {
+                tracing::warn!(
+                    "{} calls still running {} s after shutdown began; stopping them",
+                    in_flight.count(),
+                    grace.as_secs()
+                );
+            }
+            // Ends rmcp's event streams (and what still runs), so their
+            // connections close.
             shutdown.cancel();
         },
     )
@@ -368,23 +401,6 @@ async fn strict_transport_security(request: Request, next: Next) -> Response {
         HeaderValue::from_static("max-age=31536000"),
     );
     response
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //!   between requests (hyper starts it whenever it waits for a head);
 //! - at most `max_connections` are open at once: past that, new ones wait in
 //!   the kernel's backlog until one closes;
-//! - on shutdown it stops accepting, lets requests in flight finish for
-//!   `grace`, then returns.
+//! - on shutdown it stops accepting, lets connections finish their requests
+//!   while `wind_down` runs (the server's bound on calls in flight), then
+//!   gives what is left `close_wait` to close.
 //!
 //! HTTP/1.1 only: MCP clients speak it to servers, TLS terminators forward it,
 //! and it is the protocol whose timeouts hyper enforces.
@@ -27,15 +28,17 @@ use tokio::net::TcpListener;
 pub(crate) struct Limits {
     pub header_timeout: Duration,
     pub max_connections: usize,
-    pub grace: Duration,
+    pub close_wait: Duration,
 }
 
-/// Serve `router` on `listener` until `shutdown` completes.
+/// Serve `router` on `listener` until `shutdown` completes, then stop
+/// accepting and run `wind_down` while the open connections finish.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: axum::Router,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
+    wind_down: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -77,13 +80,16 @@ pub(crate) async fn serve(
         });
     }
     drop(listener);
+    let closed = graceful.shutdown();
+    let mut closed = std::pin::pin!(closed);
     tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(limits.grace) => {
-            tracing::warn!(
-                "requests still running {} s after shutdown began; stopping anyway",
-                limits.grace.as_secs()
-            );
-        }
+        () = &mut closed => return,
+        () = wind_down => {}
+    }
+    if tokio::time::timeout(limits.close_wait, closed)
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after shutdown; closing them");
     }
 }

@@ -5,10 +5,12 @@
 mod cli;
 mod config;
 pub(crate) mod creds;
+mod health;
 mod http;
 mod listener;
 mod modes;
 mod reconnect;
+mod shutdown;
 
 use std::sync::Arc;
 
@@ -55,7 +57,7 @@ where
     } else {
         Transport::Stdio
     };
-    let state = S::Auth::open(&serve.data.location(), S::NAME, transport).await?;
+    let state = Arc::new(S::Auth::open(&serve.data.location(), S::NAME, transport).await?);
     creds::install(
         S::Auth::grants(&state),
         transport,
@@ -63,7 +65,7 @@ where
     );
     let server = Arc::new(server);
     match serve.http {
-        Some(addr) => http::serve::<S>(server, addr, serve.http_settings()?, &state).await,
+        Some(addr) => http::serve::<S>(server, addr, serve.http_settings()?, state).await,
         None => {
             tracing::info!(server = S::NAME, "serving MCP over stdio");
             let running = server

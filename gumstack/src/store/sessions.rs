@@ -28,6 +28,11 @@ impl Sessions {
         }
     }
 
+    /// The store the sessions are kept in.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
     /// The grant session `id` is bound to, if it is known.
     pub async fn owner(&self, id: &str) -> Result<Option<Arc<str>>> {
         if let Some(owner) = self.owners.get(id) {

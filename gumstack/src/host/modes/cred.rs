@@ -57,6 +57,10 @@ impl<T: Credentials> HostMode for CredAuth<T> {
         )
     }
 
+    async fn ready(state: &State) -> Result<()> {
+        state.grants.vault().check_key().await
+    }
+
     async fn login(state: &State, name: &'static str) -> Result<()> {
         eprintln!(
             "Connect {name}: enter your credentials (stored encrypted in {}).",

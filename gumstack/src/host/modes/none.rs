@@ -44,6 +44,13 @@ impl<T: Credentials> HostMode for NoAuth<T> {
         Ok(mcp)
     }
 
+    async fn ready(state: &State) -> Result<()> {
+        match &state.sessions {
+            Some(sessions) => sessions.store().auth_type().await.map(drop),
+            None => Ok(()),
+        }
+    }
+
     async fn login(_: &State, _: &'static str) -> Result<()> {
         Err(Error::config(
             "this server has `auth = none`: its credentials come from env vars, there is nothing to log in to",

@@ -82,6 +82,10 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
         )
     }
 
+    async fn ready(state: &State) -> Result<()> {
+        state.grants()?.vault().check_key().await
+    }
+
     async fn login(state: &State, name: &'static str) -> Result<()> {
         loopback_login(state.grants()?, name).await
     }
