@@ -5,7 +5,7 @@
 //! id lets keys rotate (old keys stay readable through
 //! `GUMSTACK_PREVIOUS_SECRET_KEYS`), and the associated data binds a value to the
 //! row it belongs to, so a sealed value moved to another row does not open.
-//! The generated key file rotates too ([`rotation`]): `rotate-key` makes a new
+//! The generated key file rotates too (`seal::rotation`): `rotate-key` makes a new
 //! key current and keeps the old one readable as `secret.key.previous` until
 //! every value is sealed again.
 
