@@ -10,6 +10,7 @@ use axum::Router;
 
 use crate::{
     AuthProvider, CredentialField, Credentials, Result, auth_server,
+    grants::Revocation,
     store::{Location, Sessions},
 };
 
@@ -93,6 +94,14 @@ pub(crate) trait HostMode {
 
     /// `logout`: forget the local user.
     fn logout(state: &Self::State, name: &'static str) -> impl Future<Output = Result<()>> + Send;
+
+    /// `grants revoke`: end grant `id` at the provider where the mode has one,
+    /// then delete it with every token issued for it. `None`: there is no such
+    /// grant.
+    fn revoke(
+        state: &Self::State,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Revocation>>> + Send;
 }
 
 mod sealed {

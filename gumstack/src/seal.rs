@@ -5,6 +5,11 @@
 //! id lets keys rotate (old keys stay readable through
 //! `GUMSTACK_PREVIOUS_SECRET_KEYS`), and the associated data binds a value to the
 //! row it belongs to, so a sealed value moved to another row does not open.
+//! The generated key file rotates too (`seal::rotation`): `rotate-key` makes a new
+//! key current and keeps the old one readable as `secret.key.previous` until
+//! every value is sealed again.
+
+pub(crate) mod rotation;
 
 use std::{fmt, path::Path};
 
@@ -19,7 +24,12 @@ use zeroize::Zeroizing;
 use crate::{Error, ErrorKind, Result, crypto::hex};
 
 const KEY_FILE: &str = "secret.key";
+/// The old key while a rotation of the key file is under way ([`rotation`]).
+pub(crate) const PREVIOUS_FILE: &str = "secret.key.previous";
 const NONCE_LEN: usize = 24;
+
+/// A 32-byte key.
+type KeyBytes = [u8; 32];
 
 /// One 32-byte key and its id.
 struct SealKey {
@@ -29,12 +39,30 @@ struct SealKey {
 
 impl SealKey {
     fn new(bytes: &[u8; 32]) -> Self {
-        let digest = Sha256::digest(bytes);
         Self {
-            id: hex(&digest[..4]),
+            id: key_id(bytes),
             cipher: XChaCha20Poly1305::new(Key::from_slice(bytes)),
         }
     }
+}
+
+/// The id a key's sealed values carry: the first 4 bytes of its SHA-256, in
+/// hex (it names the key without revealing it).
+fn key_id(bytes: &[u8; 32]) -> String {
+    hex(&Sha256::digest(bytes)[..4])
+}
+
+/// The id of the key `sealed` was sealed with; `None` when it is not a
+/// sealed value.
+pub fn key_id_of(sealed: &str) -> Option<&str> {
+    let (id, body) = sealed.strip_prefix("v1.")?.split_once('.')?;
+    (!id.is_empty() && !body.is_empty()).then_some(id)
+}
+
+/// Whether the current key comes from `GUMSTACK_SECRET_KEY` (otherwise: the
+/// key file in the data directory).
+pub(crate) fn key_in_env() -> bool {
+    std::env::var("GUMSTACK_SECRET_KEY").is_ok()
 }
 
 /// Seals with the current key; opens with any known key.
@@ -61,13 +89,15 @@ impl Sealer {
     }
 
     /// The host's keys: `GUMSTACK_SECRET_KEY` (base64 of 32 bytes) if set,
-    /// otherwise `<data_dir>/secret.key`, created on first use with mode 0600.
+    /// otherwise `<data_dir>/secret.key`, created on first use with mode 0600
+    /// (with `secret.key.previous`, while a rotation is under way); previous
+    /// keys from `GUMSTACK_PREVIOUS_SECRET_KEYS`.
     pub fn load(data_dir: &Path) -> Result<Self> {
-        let current = match std::env::var("GUMSTACK_SECRET_KEY") {
-            Ok(text) => decode_key(&text, "GUMSTACK_SECRET_KEY")?,
-            Err(_) => key_file(&data_dir.join(KEY_FILE))?,
+        let (current, mut previous) = match std::env::var("GUMSTACK_SECRET_KEY") {
+            Ok(text) => (decode_key(&text, "GUMSTACK_SECRET_KEY")?, Vec::new()),
+            Err(_) => file_keys(data_dir)?,
         };
-        let previous = match std::env::var("GUMSTACK_PREVIOUS_SECRET_KEYS") {
+        let listed = match std::env::var("GUMSTACK_PREVIOUS_SECRET_KEYS") {
             Ok(list) => list
                 .split(',')
                 .filter(|s| !s.trim().is_empty())
@@ -75,12 +105,23 @@ impl Sealer {
                 .collect::<Result<Vec<_>>>()?,
             Err(_) => Vec::new(),
         };
+        previous.extend(listed);
         Ok(Self::from_keys(&current, &previous))
     }
 
     /// The id of the key new values are sealed with.
     pub fn key_id(&self) -> &str {
         &self.current.id
+    }
+
+    /// The ids of the keys that only open values, in the order given.
+    pub fn previous_key_ids(&self) -> Vec<&str> {
+        self.previous.iter().map(|k| k.id.as_str()).collect()
+    }
+
+    /// Whether `sealed` was sealed with the current key.
+    pub fn is_current(&self, sealed: &str) -> bool {
+        key_id_of(sealed) == Some(self.current.id.as_str())
     }
 
     /// Seal `plaintext`, bound to `context` (e.g. `grant:<id>`).
@@ -189,6 +230,13 @@ fn key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
         }
         Err(_) => {}
     }
+    create_key_file(path)
+}
+
+/// Create the key file `path` (0600) with a fresh random key, or read the one
+/// another process created first.
+fn create_key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
+    let source = path.display().to_string();
     let mut key = Zeroizing::new([0u8; 32]);
     getrandom::fill(key.as_mut_slice()).expect("the OS random number generator works");
     let text = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(key.as_slice()));
@@ -211,6 +259,32 @@ fn key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
         }
         Err(e) => Err(Error::config(format!(
             "cannot create the secret key file {source}: {e}"
+        ))),
+    }
+}
+
+/// The keys of the key file: the current one (created on first use) and, while
+/// a rotation is under way, the previous one.
+fn file_keys(data_dir: &Path) -> Result<(Zeroizing<[u8; 32]>, Vec<KeyBytes>)> {
+    let current = key_file(&data_dir.join(KEY_FILE))?;
+    let previous = read_key(&data_dir.join(PREVIOUS_FILE))?
+        .map(|key| *key)
+        .into_iter()
+        .collect();
+    Ok((current, previous))
+}
+
+/// The key in `path` (which must be private), or `None` when there is none.
+fn read_key(path: &Path) -> Result<Option<Zeroizing<[u8; 32]>>> {
+    let source = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            check_private(path)?;
+            decode_key(&text, &source).map(Some)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::config(format!(
+            "cannot read the secret key file {source}: {e}"
         ))),
     }
 }

@@ -7,8 +7,8 @@
 use std::{collections::HashSet, sync::Arc};
 
 use gumstack::store::{
-    self, ClientMetadata, ClientRecord, CodeRecord, Consumed, GrantRecord, PendingRecord, Store,
-    TokenKind, TokenRecord,
+    self, ClientMetadata, ClientRecord, CodeRecord, Consumed, GrantRecord, GrantSummary,
+    PendingRecord, SealedAt, SealedValue, Store, TokenKind, TokenRecord,
 };
 use tempfile::TempDir;
 
@@ -82,6 +82,8 @@ contract!(
     concurrent_first_opens_migrate_once,
     stores_on_one_place_share_state,
     sessions_keep_their_state_and_first_binding,
+    grants_are_listed_with_their_clients_and_last_use,
+    sealed_values_are_listed_and_swapped_only_from_what_was_read,
 );
 
 const HOUR: i64 = 3600;
@@ -425,6 +427,146 @@ async fn grants_round_trip_and_upsert(place: Place) {
             ..updated
         }),
         "an update keeps the creation time"
+    );
+}
+
+async fn grants_are_listed_with_their_clients_and_last_use(place: Place) {
+    let store = place.open().await;
+    assert_eq!(store.list_grants().await.unwrap(), []);
+    store.put_client(&client("client-1")).await.unwrap();
+    let mut unregistered = grant("from-a-document", 1_000);
+    unregistered.client_id = Some("https://app.example/client.json".into());
+    let mut local = grant("local", 3_000);
+    local.client_id = None;
+    local.nickname = None;
+    local.account_id = None;
+    for g in [grant("registered", 2_000), unregistered, local] {
+        store.put_grant(&g).await.unwrap();
+    }
+    store.set_grant_disconnected("local", true).await.unwrap();
+    store.grant_used("registered", 2_500).await.unwrap();
+    store.grant_used("registered", 2_400).await.unwrap();
+
+    let listed = store.list_grants().await.unwrap();
+    let summary = |id: &str, client_id: Option<&str>, client_name: Option<&str>| GrantSummary {
+        id: id.into(),
+        client_id: client_id.map(Into::into),
+        client_name: client_name.map(Into::into),
+        nickname: Some(format!("user of {id}")),
+        account_id: Some(format!("account of {id}")),
+        created_at: 0,
+        last_used_at: None,
+        disconnected: false,
+    };
+    assert_eq!(
+        listed,
+        [
+            GrantSummary {
+                created_at: 1_000,
+                ..summary(
+                    "from-a-document",
+                    Some("https://app.example/client.json"),
+                    None
+                )
+            },
+            GrantSummary {
+                created_at: 2_000,
+                last_used_at: Some(2_500),
+                ..summary("registered", Some("client-1"), Some("Test client"))
+            },
+            GrantSummary {
+                created_at: 3_000,
+                nickname: None,
+                account_id: None,
+                disconnected: true,
+                ..summary("local", None, None)
+            },
+        ],
+        "oldest first; a client known only by its document has no stored name; a use recorded late never moves the time back"
+    );
+}
+
+async fn sealed_values_are_listed_and_swapped_only_from_what_was_read(place: Place) {
+    let store = place.open().await;
+    store.put_grant(&grant("g", 1_000)).await.unwrap();
+    store.put_pending(&pending("p", later())).await.unwrap();
+    store
+        .put_pending(&pending("no-leg", later()))
+        .await
+        .unwrap();
+    store
+        .set_pending_upstream("p", "state-hash", "sealed-verifier", "browser-hash")
+        .await
+        .unwrap();
+    store.set_meta("key_check", "sealed-check").await.unwrap();
+    let mut listed = store.sealed_values().await.unwrap();
+    listed.sort_by(|a, b| a.at.cmp(&b.at));
+    assert_eq!(
+        listed,
+        [
+            SealedValue {
+                at: SealedAt::Grant("g".into()),
+                sealed: "sealed-g".into()
+            },
+            SealedValue {
+                at: SealedAt::Verifier("p".into()),
+                sealed: "sealed-verifier".into()
+            },
+        ],
+        "a pending request without a provider leg has nothing sealed"
+    );
+
+    // (where, what it holds, rule)
+    let cases = [
+        (SealedAt::Grant("g".into()), "sealed-g", "a grant's values"),
+        (
+            SealedAt::Verifier("p".into()),
+            "sealed-verifier",
+            "a pending PKCE verifier",
+        ),
+        (
+            SealedAt::Meta("key_check".into()),
+            "sealed-check",
+            "a meta value",
+        ),
+    ];
+    for (at, holds, rule) in cases {
+        assert!(
+            !store
+                .replace_sealed(&at, "something else", "new")
+                .await
+                .unwrap(),
+            "{rule}: not swapped from a value it does not hold"
+        );
+        assert!(
+            store.replace_sealed(&at, holds, "resealed").await.unwrap(),
+            "{rule}: swapped from what it holds"
+        );
+        assert!(
+            !store.replace_sealed(&at, holds, "again").await.unwrap(),
+            "{rule}: not swapped twice from the same read"
+        );
+    }
+    assert_eq!(
+        store.get_grant("g").await.unwrap().unwrap().sealed,
+        "resealed"
+    );
+    assert_eq!(
+        store.get_meta("key_check").await.unwrap().as_deref(),
+        Some("resealed")
+    );
+    let (_, verifier) = store
+        .take_pending_by_upstream_state("state-hash")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(verifier, "resealed");
+    assert!(
+        !store
+            .replace_sealed(&SealedAt::Grant("gone".into()), "x", "y")
+            .await
+            .unwrap(),
+        "a row that is not there"
     );
 }
 

@@ -98,6 +98,7 @@ async fn identity<F>(server: &AuthServer<F>, token: &str) -> Result<Identity, Re
     if record.resource != server.resource {
         return Err(invalid("the access token is for another resource"));
     }
+    server.usage.seen(&record.grant_id);
     Ok(Identity {
         grant_id: record.grant_id,
     })

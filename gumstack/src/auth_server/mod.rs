@@ -28,6 +28,7 @@ mod protocol;
 mod rate;
 mod state;
 mod token;
+mod usage;
 
 use std::{sync::Arc, time::Duration};
 

@@ -10,6 +10,7 @@ use super::{
     documents::{self, Documents},
     guard,
     pages::NextStep,
+    usage::Usage,
 };
 use crate::{
     Error, Result,
@@ -76,6 +77,8 @@ pub(crate) struct AuthServer<F> {
     pub page_origins: Vec<String>,
     /// Client metadata documents fetched lately.
     pub documents: Documents,
+    /// When each grant was last used, written at most every few minutes.
+    pub usage: Usage,
     /// What the auth mode brings.
     pub flow: F,
 }
@@ -103,6 +106,7 @@ impl<F: Flow> AuthServer<F> {
             test_mode,
         } = settings;
         Ok(Self {
+            usage: Usage::new(store.clone()),
             store,
             resource: format!("{issuer}/mcp"),
             cookies: Cookies::for_issuer(&issuer),

@@ -165,6 +165,7 @@ async fn issue<F>(
     ] {
         server.store.put_token(&record(token, kind, ttl)).await?;
     }
+    server.usage.issued(grant_id).await;
     // `scope` always: RFC 6749 5.1 reads its absence as "granted as requested".
     let body = json!({
         "access_token": access,

@@ -16,9 +16,13 @@ use std::{
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::vault::{Owner, Vault};
+use super::{
+    Revocation,
+    vault::{Owner, Vault},
+};
 use crate::{
-    AuthProvider, Error, ErrorKind, OAuthCredentials, Result, Secret, TokenResponse, crypto,
+    AuthProvider, Error, ErrorKind, OAuthCredentials, Result, Revoked, Secret, TokenResponse,
+    crypto,
     provider::{Account, DynProvider},
     store::{GrantRecord, Timestamp, now},
 };
@@ -267,27 +271,35 @@ impl OAuthGrants {
 
     /// Revoke a grant at the provider (its refresh token, which ends its access
     /// tokens too at providers that have both; best effort: a provider that does
-    /// not answer is logged), then forget it.
-    pub(crate) async fn revoke_and_delete(&self, id: &str) -> Result<()> {
-        match self.vault.get(id).await {
-            Ok(Some((_, plain))) => {
-                if let Ok(tokens) = serde_json::from_slice::<StoredTokens>(&plain) {
+    /// not answer is logged), then forget it. Says what the provider did.
+    pub(crate) async fn revoke_and_delete(&self, id: &str) -> Result<Revocation> {
+        let name = self.provider.name().to_owned();
+        let revocation = match self.vault.get(id).await {
+            Ok(Some((_, plain))) => match serde_json::from_slice::<StoredTokens>(&plain) {
+                Ok(tokens) => {
                     let token = tokens
                         .refresh_token
                         .as_deref()
                         .unwrap_or(&tokens.access_token);
-                    if let Err(e) = self.provider.revoke(token).await {
-                        tracing::warn!(
-                            "{} did not confirm the revocation: {e:#}",
-                            self.provider.name()
-                        );
+                    match self.provider.revoke(token).await {
+                        Ok(Revoked::Revoked) => Revocation::AtProvider(name),
+                        Ok(Revoked::Unsupported) => Revocation::Unsupported(name),
+                        Err(e) => {
+                            tracing::warn!("{name} did not confirm the revocation: {e:#}");
+                            Revocation::Failed(name, format!("{e:#}"))
+                        }
                     }
                 }
+                Err(e) => Revocation::Failed(name, format!("its tokens do not parse: {e}")),
+            },
+            Ok(None) => Revocation::Failed(name, "there is no such grant".into()),
+            Err(e) => {
+                tracing::warn!("reading the tokens to revoke failed: {e:#}");
+                Revocation::Failed(name, format!("its tokens could not be read: {e}"))
             }
-            Ok(None) => {}
-            Err(e) => tracing::warn!("reading the tokens to revoke failed: {e:#}"),
-        }
-        self.delete(id).await
+        };
+        self.delete(id).await?;
+        Ok(revocation)
     }
 }
 

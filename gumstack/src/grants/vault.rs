@@ -8,8 +8,11 @@ use zeroize::Zeroizing;
 use crate::{
     Error, Result,
     seal::Sealer,
-    store::{self, GrantRecord, Place, Store, Timestamp, now},
+    store::{self, GrantRecord, Place, SealedAt, Store, Timestamp, now},
 };
+
+/// The meta value sealed at start-up to check that the key opens the store.
+pub(super) const KEY_CHECK: &str = "key_check";
 
 /// The store and the sealing key of a `cred` or `oauth` server.
 #[derive(Clone)]
@@ -94,12 +97,11 @@ impl Vault {
     /// Check at start-up that the key opens what the store holds: a wrong key
     /// stops the server with a clear message and deletes nothing.
     pub async fn check_key(&self) -> Result<()> {
-        const CHECK: &str = "key_check";
-        match self.store.get_meta(CHECK).await? {
-            Some(sealed) => self.sealer.open(&sealed, CHECK).map(drop),
+        match self.store.get_meta(KEY_CHECK).await? {
+            Some(sealed) => self.sealer.open(&sealed, KEY_CHECK).map(drop),
             None => {
                 self.store
-                    .set_meta(CHECK, &self.sealer.seal(b"gumstack", CHECK))
+                    .set_meta(KEY_CHECK, &self.sealer.seal(b"gumstack", KEY_CHECK))
                     .await
             }
         }
@@ -110,4 +112,19 @@ impl Vault {
 /// does not open.
 fn context(grant_id: &str) -> String {
     format!("grant:{grant_id}")
+}
+
+/// What the PKCE verifier toward the provider of a pending request is sealed
+/// to.
+pub(crate) fn verifier_context(pending_id: &str) -> String {
+    format!("pending:{pending_id}")
+}
+
+/// What the value sealed at `at` is bound to.
+pub(super) fn context_of(at: &SealedAt) -> String {
+    match at {
+        SealedAt::Grant(id) => context(id),
+        SealedAt::Verifier(id) => verifier_context(id),
+        SealedAt::Meta(key) => key.clone(),
+    }
 }

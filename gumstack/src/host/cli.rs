@@ -39,11 +39,16 @@ impl Cli {
     pub fn parse_for<S: Server>() -> Self {
         use clap::{CommandFactory, FromArgMatches};
         let about = S::INSTRUCTIONS.unwrap_or("An MCP server built with gumstack");
-        let matches = Self::command()
+        let command = Self::command()
             .name(S::NAME)
             .version(S::VERSION)
-            .about(about)
-            .get_matches();
+            .about(about);
+        let matches = super::admin::offer::<S, DataOpts>(command).get_matches();
+        if let Some(admin) = super::admin::chosen(&matches) {
+            return Self {
+                command: Command::Admin(admin),
+            };
+        }
         Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }
 }
@@ -58,6 +63,9 @@ pub(crate) enum Command {
     Login(DataOpts),
     /// Forget the local user's stored credentials.
     Logout(DataOpts),
+    /// `grants`, `rotate-key`: added by `parse_for` where the mode has grants.
+    #[command(skip)]
+    Admin(super::admin::Admin<DataOpts>),
 }
 
 /// Where a `cred`/`oauth` server keeps its state.

@@ -2,6 +2,7 @@
 //! and `creds()` at run time. What differs between the auth modes is in
 //! [`modes`], one file each; everything here is generic over the mode.
 
+mod admin;
 mod cli;
 mod config;
 pub(crate) mod creds;
@@ -20,7 +21,7 @@ use crate::{
     Error, Result, Server,
     mode::{HostMode, Transport},
 };
-use cli::{Cli, Command, Serve};
+use cli::{Cli, Command, DataOpts, Serve};
 
 /// Parse the command line and run it: what the generated `run()` calls.
 pub async fn run<S>(server: S) -> Result<()>
@@ -44,6 +45,7 @@ where
             let state = S::Auth::open(&data.location(), S::NAME, Transport::Stdio).await?;
             S::Auth::logout(&state, S::NAME).await
         }
+        Command::Admin(command) => admin::run::<S, _>(command, DataOpts::location).await,
     }
 }
 

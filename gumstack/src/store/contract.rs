@@ -5,8 +5,8 @@
 use async_trait::async_trait;
 
 use super::records::{
-    ClientRecord, CodeRecord, Consumed, GrantRecord, PendingRecord, Timestamp, TokenKind,
-    TokenRecord,
+    ClientRecord, CodeRecord, Consumed, GrantRecord, GrantSummary, PendingRecord, SealedAt,
+    SealedValue, Timestamp, TokenKind, TokenRecord,
 };
 use crate::Result;
 
@@ -73,6 +73,12 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_grant(&self, id: &str) -> Result<()>;
     /// Mark a grant disconnected (and drop its access tokens) or connected again.
     async fn set_grant_disconnected(&self, id: &str, disconnected: bool) -> Result<()>;
+    /// Every grant, oldest first, with the name its client registered; no
+    /// sealed value is read.
+    async fn list_grants(&self) -> Result<Vec<GrantSummary>>;
+    /// Record that grant `id` was used at `at` (a later time only: a use
+    /// recorded late by another replica never moves it back).
+    async fn grant_used(&self, id: &str, at: Timestamp) -> Result<()>;
     /// Remember that the browser holding this (hashed) cookie connected a grant.
     async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()>;
     /// The grants a browser connected, oldest first.
@@ -89,6 +95,15 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
     /// Revoke every token of a grant.
     async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()>;
+
+    /// Every sealed value of the grants and of the pending provider legs, in
+    /// no particular order (the meta values are read with
+    /// [`get_meta`](Store::get_meta)).
+    async fn sealed_values(&self) -> Result<Vec<SealedValue>>;
+    /// Replace the sealed value at `at` with `new` if it still is `old`
+    /// (compare-and-swap, so a value written meanwhile, e.g. by a refresh, is
+    /// never overwritten); false when it changed or is gone.
+    async fn replace_sealed(&self, at: &SealedAt, old: &str, new: &str) -> Result<bool>;
 
     /// Take the lock under which one grant's upstream tokens are refreshed,
     /// across every process sharing this store; held until [`GrantLock::release`]

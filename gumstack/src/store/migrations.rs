@@ -92,4 +92,8 @@ pub const MIGRATIONS: &[&str] = &[
      ALTER TABLE grants ADD COLUMN disconnected_at BIGINT;
      CREATE INDEX clients_by_authorized ON clients (authorized_at, created_at);
      CREATE INDEX grants_by_disconnected ON grants (disconnected, disconnected_at);",
+    // 7: when each grant was last used, for the operator's `grants list`:
+    // recorded when tokens are issued for it and, at most every few minutes,
+    // when a bearer check accepts one (`auth_server::usage`).
+    "ALTER TABLE grants ADD COLUMN last_used_at BIGINT;",
 ];

@@ -19,6 +19,7 @@ use std::{
     sync::Arc,
 };
 
+pub(crate) use checked::TTL as CHECKED_TOKEN_TTL;
 pub use contract::{GrantLock, Lock, Store};
 pub use records::*;
 pub(crate) use sessions::Sessions;
@@ -85,6 +86,15 @@ impl Location {
 pub(crate) struct Place {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+}
+
+impl Place {
+    /// Whether a store is there already: a database URL is taken as given; a
+    /// data directory must hold the SQLite file (an operator command pointed
+    /// at the wrong directory would otherwise create an empty store there).
+    pub fn has_store(&self) -> bool {
+        self.database_url.is_some() || self.data_dir.join(sql::FILE).exists()
+    }
 }
 
 /// Open the store at `place` for a server of auth type `kind`: the type is

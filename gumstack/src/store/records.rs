@@ -160,6 +160,51 @@ pub struct GrantRecord {
     pub disconnected: bool,
 }
 
+/// A grant as the operator's `grants list` shows it: whose, for which client,
+/// since and until when. Never its values: nothing sealed is read for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantSummary {
+    /// Its id (`local` for the stdio user's).
+    pub id: String,
+    /// The MCP client it was issued to; `None` for the local (stdio) grant.
+    pub client_id: Option<String>,
+    /// The name that client registered, when it is a stored registration.
+    pub client_name: Option<String>,
+    /// The account's display name (`oauth`).
+    pub nickname: Option<String>,
+    /// The provider's stable id of the account (`oauth`), when it says.
+    pub account_id: Option<String>,
+    /// When it was connected.
+    pub created_at: Timestamp,
+    /// When it was last used, to a few minutes (see `auth_server::usage`);
+    /// `None` before its first use was recorded.
+    pub last_used_at: Option<Timestamp>,
+    /// The provider refused its tokens; it waits to be reconnected.
+    pub disconnected: bool,
+}
+
+/// Where a sealed value is kept, which is also what it is bound to (a value
+/// moved elsewhere does not open).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SealedAt {
+    /// The values of grant `id` (`grants.sealed`).
+    Grant(String),
+    /// The PKCE verifier toward the provider of pending request `id`
+    /// (`pending.upstream_verifier`).
+    Verifier(String),
+    /// A value the host keeps about itself (`meta.value`), e.g. the key check.
+    Meta(String),
+}
+
+/// One sealed value and where it is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealedValue {
+    /// Its row.
+    pub at: SealedAt,
+    /// The sealed text (`v1.<key id>.<...>`).
+    pub sealed: String,
+}
+
 /// Which kind of token an MCP client was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {

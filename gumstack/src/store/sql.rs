@@ -17,14 +17,14 @@ use super::{
     contract::{GrantLock, Lock, Store},
     migrations::MIGRATIONS,
     records::{
-        ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME, GrantRecord,
-        PendingRecord, SESSION_LIFETIME, Timestamp, TokenKind, TokenRecord, UNUSED_CLIENT_LIFETIME,
-        now,
+        ClientMetadata, ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME,
+        GrantRecord, GrantSummary, PendingRecord, SESSION_LIFETIME, SealedAt, SealedValue,
+        Timestamp, TokenKind, TokenRecord, UNUSED_CLIENT_LIFETIME, now,
     },
 };
 use crate::{Error, Result};
 
-const FILE: &str = "gumstack.db";
+pub(super) const FILE: &str = "gumstack.db";
 
 /// Which engine a [`SqlStore`] runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -356,6 +356,24 @@ fn grant(row: &AnyRow) -> Result<GrantRecord> {
     })
 }
 
+fn grant_summary(row: &AnyRow) -> Result<GrantSummary> {
+    // A registration whose metadata no longer parses still lists its grant.
+    let metadata: Option<String> = row.try_get("metadata")?;
+    let client_name = metadata
+        .and_then(|m| serde_json::from_str::<ClientMetadata>(&m).ok())
+        .and_then(|m| m.client_name);
+    Ok(GrantSummary {
+        id: row.try_get("id")?,
+        client_id: row.try_get("client_id")?,
+        client_name,
+        nickname: row.try_get("nickname")?,
+        account_id: row.try_get("account_id")?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        disconnected: flag(row, "disconnected")?,
+    })
+}
+
 fn token(row: &AnyRow) -> Result<TokenRecord> {
     let kind: String = row.try_get("kind")?;
     Ok(TokenRecord {
@@ -621,6 +639,25 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn list_grants(&self) -> Result<Vec<GrantSummary>> {
+        // Only the columns listed: the sealed values are not even read.
+        sqlx::query("SELECT g.id, g.client_id, g.nickname, g.account_id, g.created_at, g.last_used_at, g.disconnected, c.metadata FROM grants g LEFT JOIN clients c ON c.client_id = g.client_id ORDER BY g.created_at, g.id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(grant_summary)
+            .collect()
+    }
+
+    async fn grant_used(&self, id: &str, at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE grants SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)")
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()> {
         sqlx::query("INSERT INTO browser_grants (browser_hash, grant_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(browser_hash)
@@ -715,6 +752,55 @@ impl Store for SqlStore {
             .await?;
         self.revoked(Revoked::Grant(grant_id)).await;
         Ok(())
+    }
+
+    async fn sealed_values(&self) -> Result<Vec<SealedValue>> {
+        let mut values = Vec::new();
+        for row in sqlx::query("SELECT id, sealed FROM grants")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            values.push(SealedValue {
+                at: SealedAt::Grant(row.try_get("id")?),
+                sealed: row.try_get("sealed")?,
+            });
+        }
+        for row in sqlx::query(
+            "SELECT id, upstream_verifier FROM pending WHERE upstream_verifier IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        {
+            values.push(SealedValue {
+                at: SealedAt::Verifier(row.try_get("id")?),
+                sealed: row.try_get("upstream_verifier")?,
+            });
+        }
+        Ok(values)
+    }
+
+    async fn replace_sealed(&self, at: &SealedAt, old: &str, new: &str) -> Result<bool> {
+        let (sql, key) = match at {
+            SealedAt::Grant(id) => (
+                "UPDATE grants SET sealed = $1 WHERE id = $2 AND sealed = $3",
+                id,
+            ),
+            SealedAt::Verifier(id) => (
+                "UPDATE pending SET upstream_verifier = $1 WHERE id = $2 AND upstream_verifier = $3",
+                id,
+            ),
+            SealedAt::Meta(key) => (
+                "UPDATE meta SET value = $1 WHERE key = $2 AND value = $3",
+                key,
+            ),
+        };
+        let done = sqlx::query(sql)
+            .bind(new)
+            .bind(key)
+            .bind(old)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn lock_grant(&self, grant_id: &str) -> Result<GrantLock> {

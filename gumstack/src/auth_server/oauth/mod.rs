@@ -26,7 +26,7 @@ impl Flow for OAuthFlow {
     }
 
     async fn forget(&self, grant_id: &str) -> crate::Result<()> {
-        self.grants.revoke_and_delete(grant_id).await
+        self.grants.revoke_and_delete(grant_id).await.map(drop)
     }
 
     fn routes() -> Router<Arc<AuthServer<Self>>> {

@@ -31,10 +31,9 @@ pub(super) async fn consent(
     to_provider(&server, &pending, &browser).await
 }
 
-/// The context the provider-leg PKCE verifier of a pending request is sealed to.
-pub(super) fn verifier_context(pending_id: &str) -> String {
-    format!("pending:{pending_id}")
-}
+/// The context the provider-leg PKCE verifier of a pending request is sealed
+/// to: the vault's, which re-seals it on `rotate-key`.
+pub(super) use crate::grants::verifier_context;
 
 /// On to the provider, with a single-use, expiring state bound to this pending
 /// request and to this browser, and a PKCE verifier sealed in the store.

@@ -15,7 +15,7 @@ use axum::Router;
 use crate::{
     CredentialField, Credentials, Error, ErrorKind, Result,
     auth_server::{CredFlow, Settings},
-    grants::{CredGrants, LOCAL_GRANT, Vault},
+    grants::{CredGrants, LOCAL_GRANT, Revocation, Vault},
     mode::{AuthMode, CredAuth, HostMode, Transport},
     store::{Location, Sessions},
 };
@@ -79,6 +79,14 @@ impl<T: Credentials> HostMode for CredAuth<T> {
         state.grants.delete(LOCAL_GRANT).await?;
         eprintln!("Logged out: the local credentials of {name} are deleted.");
         Ok(())
+    }
+
+    async fn revoke(state: &State, id: &str) -> Result<Option<Revocation>> {
+        if state.grants.vault().store().get_grant(id).await?.is_none() {
+            return Ok(None);
+        }
+        state.grants.delete(id).await?;
+        Ok(Some(Revocation::Local))
     }
 }
 

@@ -10,6 +10,7 @@ use axum::Router;
 use crate::{
     Credentials, Error, Result,
     auth_server::Settings,
+    grants::Revocation,
     mode::{AuthMode, HostMode, NoAuth, Transport},
     store::{self, Location, Sessions},
 };
@@ -60,6 +61,12 @@ impl<T: Credentials> HostMode for NoAuth<T> {
     async fn logout(_: &State, _: &'static str) -> Result<()> {
         Err(Error::config(
             "this server has `auth = none`: it stores no local credentials to forget",
+        ))
+    }
+
+    async fn revoke(_: &State, _: &str) -> Result<Option<Revocation>> {
+        Err(Error::config(
+            "this server has `auth = none`: it keeps no grants to revoke",
         ))
     }
 }

@@ -11,7 +11,7 @@ use crate::{
     AuthProvider, Error, Result,
     auth_server::{OAuthFlow, Settings},
     crypto,
-    grants::{LOCAL_GRANT, OAuthGrants, Vault},
+    grants::{LOCAL_GRANT, OAuthGrants, Revocation, Vault},
     mode::{AuthMode, HostMode, OAuth, Transport},
     provider::Pkce,
     store::{Location, Sessions},
@@ -94,6 +94,14 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
         state.grants()?.revoke_and_delete(LOCAL_GRANT).await?;
         eprintln!("Logged out: the local credentials of {name} are deleted.");
         Ok(())
+    }
+
+    async fn revoke(state: &State, id: &str) -> Result<Option<Revocation>> {
+        let grants = state.grants()?;
+        if grants.vault().store().get_grant(id).await?.is_none() {
+            return Ok(None);
+        }
+        grants.revoke_and_delete(id).await.map(Some)
     }
 }
 
