@@ -18,7 +18,8 @@ pub enum ErrorKind {
     /// A tool failed; the message is shown to the MCP client.
     Tool,
     /// The provider no longer accepts the grant (`invalid_grant`, revoked token):
-    /// the user must connect again. Never retried.
+    /// the user must connect again. Never retried. See [`Error::revoked`] for
+    /// what the host does with it.
     Revoked,
     /// A passing failure (network, 5xx, rate limit): worth retrying.
     Unavailable,
@@ -57,6 +58,37 @@ impl Error {
     }
 
     /// The provider refused the grant for good: the user must reconnect.
+    ///
+    /// What the host does with it depends on who returns it:
+    ///
+    /// - From [`AuthProvider::refresh`](crate::AuthProvider::refresh) (the
+    ///   presets return it for `invalid_grant` and the like): the grant is
+    ///   marked disconnected, and the tool call whose `creds().await` needed
+    ///   the refresh fails with a single-use reconnect link (over HTTP, also
+    ///   offered through URL-mode elicitation; over stdio, a hint to run
+    ///   `<server> login`). Its MCP access tokens are withdrawn, so the
+    ///   client's next request gets `401` and asks the user to authorize again;
+    ///   reconnecting through the link restores the grant instead.
+    /// - From a tool, e.g. when the provider's API answers `401` to the user's
+    ///   access token: nothing more than any tool error. The client sees an
+    ///   `isError` result with the message; the grant stays connected and
+    ///   `creds()` keeps returning the same token until it is due for a
+    ///   refresh. So the message should say what to do: over HTTP, disconnect
+    ///   the account on the server's `/accounts` page (the MCP client is then
+    ///   asked to authorize again); over stdio, run `<server> login` again.
+    ///
+    /// ```
+    /// # async fn call(token: &str) -> gumstack::Result<String> {
+    /// # let status = 401u16;
+    /// if status == 401 {
+    ///     return Err(gumstack::Error::revoked(
+    ///         "GitHub refused the access token (revoked at GitHub?): disconnect the \
+    ///          account at <server>/accounts and authorize again, or run `github login`",
+    ///     ));
+    /// }
+    /// # Ok(String::new())
+    /// # }
+    /// ```
     pub fn revoked(message: impl fmt::Display) -> Self {
         Self::new(ErrorKind::Revoked, message)
     }

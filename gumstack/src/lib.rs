@@ -66,12 +66,18 @@ pub mod tools;
 pub mod auth {
     pub use crate::mode::{AuthMode, CredAuth, NoAuth, OAuth};
     pub use crate::provider::{
-        Account, AuthProvider, OAuthCredentials, Pkce, Revoked, TokenResponse,
+        Account, AuthProvider, EnvSetting, OAuthCredentials, Pkce, ProviderDescription, Revoked,
+        TokenResponse,
     };
 }
 
 #[doc(hidden)]
 pub mod __private;
+
+/// The README's Rust snippets, compiled as doctests: they stay true as written.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
 
 pub use completion::CompletionValues;
 pub use context::Context;
@@ -80,7 +86,10 @@ pub use credentials::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use gumstack_macros::{Credentials, prompt, resource, server, tool};
-pub use provider::{Account, AuthProvider, OAuthCredentials, Revoked, TokenResponse};
+pub use provider::{
+    Account, AuthProvider, EnvSetting, OAuthCredentials, ProviderDescription, Revoked,
+    TokenResponse,
+};
 pub use secret::Secret;
 pub use service::Server;
 pub use tools::Content;

@@ -108,6 +108,116 @@ pub trait AuthProvider: Sized + Send + Sync + 'static {
         let _ = token;
         async { Ok(Revoked::Unsupported) }
     }
+
+    /// What [`from_env`](AuthProvider::from_env) would read, without building
+    /// the provider: its name, the scopes it asks for and the env vars it
+    /// reads, for a `config` command and start-up checks.
+    ///
+    /// It reads no env var, except the one that sets the scopes (the presets'
+    /// `<NAME>_SCOPES`), so that `scopes` are the ones actually asked for. The
+    /// default is the type's short name, no scopes and no env vars; a provider
+    /// that reads settings should say which:
+    ///
+    /// ```
+    /// use gumstack::auth::{EnvSetting, ProviderDescription};
+    /// # use gumstack::{AuthProvider, Result, TokenResponse};
+    /// # struct Acme;
+    /// # impl AuthProvider for Acme {
+    /// #     fn from_env() -> Result<Self> { Ok(Acme) }
+    /// #     fn name(&self) -> &str { "acme" }
+    /// #     fn get_url(&self, _: &str, _: &str) -> String { String::new() }
+    /// #     async fn exchange(&self, _: &str, _: &str) -> Result<TokenResponse> { unimplemented!() }
+    /// #     async fn refresh(&self, _: &str) -> Result<TokenResponse> { unimplemented!() }
+    /// #     async fn get_nickname(&self, _: &str) -> Result<String> { unimplemented!() }
+    /// fn describe() -> ProviderDescription {
+    ///     ProviderDescription::new("acme")
+    ///         .with_scopes(["read"])
+    ///         .with_env([
+    ///             EnvSetting::required("ACME_CLIENT_ID", "client id of the OAuth app at Acme"),
+    ///             EnvSetting::optional("ACME_REGION", "`eu` or `us` (default `us`)"),
+    ///         ])
+    /// }
+    /// # }
+    /// ```
+    fn describe() -> ProviderDescription
+    where
+        Self: Sized,
+    {
+        ProviderDescription::new(short_type_name(std::any::type_name::<Self>()))
+    }
+}
+
+/// A provider as [`AuthProvider::describe`] tells it to an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProviderDescription {
+    /// Short name of the service, e.g. `"github"`.
+    pub name: String,
+    /// The scopes asked for at authorization, as `from_env` would set them now.
+    pub scopes: Vec<String>,
+    /// The env vars `from_env` reads.
+    pub env: Vec<EnvSetting>,
+}
+
+impl ProviderDescription {
+    /// A provider named `name` that asks for no scopes and reads no env var.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            scopes: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    /// With these scopes.
+    pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With these env vars.
+    pub fn with_env(mut self, env: impl IntoIterator<Item = EnvSetting>) -> Self {
+        self.env = env.into_iter().collect();
+        self
+    }
+}
+
+/// An env var a provider reads in [`AuthProvider::from_env`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EnvSetting {
+    /// Its name, e.g. `GITHUB_CLIENT_ID`.
+    pub name: &'static str,
+    /// Whether `from_env` fails without it.
+    pub required: bool,
+    /// What it holds, for a person.
+    pub description: &'static str,
+}
+
+impl EnvSetting {
+    /// A setting `from_env` cannot do without.
+    pub const fn required(name: &'static str, description: &'static str) -> Self {
+        Self {
+            name,
+            required: true,
+            description,
+        }
+    }
+
+    /// A setting with a default.
+    pub const fn optional(name: &'static str, description: &'static str) -> Self {
+        Self {
+            name,
+            required: false,
+            description,
+        }
+    }
+}
+
+/// `a::b::Name<c::D>` -> `Name`.
+fn short_type_name(full: &str) -> &str {
+    let path = full.split('<').next().unwrap_or(full);
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// What `creds().await` returns on an `oauth` server: the calling user's tokens.
@@ -235,6 +345,51 @@ impl<P: AuthProvider> DynProvider for P {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A provider that keeps the default `describe`.
+    struct Acme;
+
+    impl AuthProvider for Acme {
+        fn from_env() -> Result<Self> {
+            Ok(Acme)
+        }
+        fn name(&self) -> &str {
+            "acme"
+        }
+        fn get_url(&self, _: &str, _: &str) -> String {
+            String::new()
+        }
+        async fn exchange(&self, _: &str, _: &str) -> Result<TokenResponse> {
+            Ok(TokenResponse::new("t"))
+        }
+        async fn refresh(&self, _: &str) -> Result<TokenResponse> {
+            Ok(TokenResponse::new("t"))
+        }
+        async fn get_nickname(&self, _: &str) -> Result<String> {
+            Ok("a".into())
+        }
+    }
+
+    #[test]
+    fn the_default_description_is_the_short_type_name_and_nothing_else() {
+        assert_eq!(Acme::describe(), ProviderDescription::new("Acme"));
+        assert!(Acme::describe().scopes.is_empty() && Acme::describe().env.is_empty());
+    }
+
+    #[test]
+    fn short_type_names_drop_the_path_and_generics() {
+        let cases = [
+            ("Acme", "Acme"),
+            ("my_crate::auth::Acme", "Acme"),
+            (
+                "gumstack::providers::GitHubProvider<my::Scopes>",
+                "GitHubProvider",
+            ),
+        ];
+        for (full, short) in cases {
+            assert_eq!(short_type_name(full), short, "{full}");
+        }
+    }
 
     #[test]
     fn pkce_debug_hides_the_verifier() {

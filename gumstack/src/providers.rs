@@ -1,26 +1,63 @@
 //! Ready-made OAuth providers: a standards-based [`OAuth2Provider`] configured
 //! with endpoints, and presets built on it for Linear, GitHub, Slack and Google.
 //!
+//! A preset reads its OAuth app from `<NAME>_CLIENT_ID` and
+//! `<NAME>_CLIENT_SECRET` (a missing one stops start-up, all of them named in
+//! one error), and asks for the scopes its documentation lists. Other scopes
+//! come from the operator, as `<NAME>_SCOPES` (space- or comma-separated, e.g.
+//! `GITHUB_SCOPES="repo read:user"`), or from the server's code, as a type
+//! parameter: the host builds the provider with
+//! [`AuthProvider::from_env`], so the scopes a server's tools need are part of
+//! the type named in `auth = oauth(...)`. `<NAME>_SCOPES`, when set, wins.
+//!
 //! ```no_run
-//! # use gumstack::prelude::*;
-//! # struct Linear;
-//! #[gumstack::server(auth = oauth(gumstack::providers::LinearProvider))]
-//! impl Linear {
+//! use gumstack::prelude::*;
+//! use gumstack::providers::{GitHubProvider, Scopes};
+//!
+//! /// What the tools below need: `create_issue` writes to repositories.
+//! struct IssueScopes;
+//!
+//! impl Scopes for IssueScopes {
+//!     const SCOPES: &'static [&'static str] = &["repo", "read:user"];
+//! }
+//!
+//! struct GitHub;
+//!
+//! #[gumstack::server(auth = oauth(GitHubProvider<IssueScopes>))]
+//! impl GitHub {
 //!     /// Who am I?
-//!     #[tool]
+//!     #[tool(read_only)]
 //!     async fn whoami(&self) -> gumstack::Result<String> {
 //!         Ok(self.creds().await?.nickname.clone().unwrap_or_default())
 //!     }
 //! }
+//!
+//! #[tokio::main]
+//! async fn main() -> gumstack::Result<()> {
+//!     GitHub.run().await
+//! }
+//! ```
+//!
+//! Code that builds a provider itself (a test, a provider of your own that
+//! wraps a preset) sets scopes with the builder instead:
+//!
+//! ```no_run
+//! use gumstack::{AuthProvider, providers::GitHubProvider};
+//!
+//! # fn main() -> gumstack::Result<()> {
+//! let github = GitHubProvider::from_env()?.with_scopes(["repo", "read:user"]);
+//! assert_eq!(github.scopes(), ["repo", "read:user"]);
+//! # Ok(())
+//! # }
 //! ```
 
-use std::time::Duration;
+use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use serde_json::Value;
 
 use crate::{
     AuthProvider, Error, Result, Revoked, Secret, TokenResponse,
-    provider::{Account, Pkce},
+    provider::{Account, EnvSetting, Pkce, ProviderDescription},
 };
 
 const HTTP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -44,7 +81,7 @@ pub struct OAuth2Provider {
     pub client_secret: Option<Secret>,
     /// The scopes asked for at authorization.
     pub scopes: Vec<String>,
-    /// `" "` for most providers; `","` for Linear and Slack.
+    /// `" "` for most providers; `","` for Linear.
     pub scope_separator: &'static str,
     /// Send a PKCE challenge (S256) to the provider.
     pub pkce: bool,
@@ -62,17 +99,91 @@ pub struct OAuth2Provider {
     http: reqwest::Client,
 }
 
-/// Read a required env var, naming it when it is missing.
-fn env(name: &str) -> Result<String> {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| Error::config(format!("{name} is not set: the OAuth provider needs it")))
-}
+/// Where settings are read from: the process's env vars, or a table in tests.
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-fn env_opt(name: &str) -> Option<String> {
+/// An env var, blank counting as unset.
+fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
+
+/// Scopes as an operator writes them: space- or comma-separated.
+fn parse_scopes(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The scopes of setting `name` if it holds any, else `default`.
+fn scopes_from(lookup: Lookup, name: &str, default: &[&str]) -> Vec<String> {
+    lookup(name)
+        .map(|value| parse_scopes(&value))
+        .filter(|scopes| !scopes.is_empty())
+        .unwrap_or_else(|| default.iter().map(|s| (*s).to_owned()).collect())
+}
+
+/// The values of `settings`, or one error naming every required one that is
+/// missing, so an operator fixes them all at once.
+fn read_settings(
+    provider: &str,
+    settings: &[EnvSetting],
+    lookup: Lookup,
+) -> Result<HashMap<&'static str, String>> {
+    let mut values = HashMap::new();
+    let mut missing = Vec::new();
+    for setting in settings {
+        match lookup(setting.name) {
+            Some(value) => {
+                values.insert(setting.name, value);
+            }
+            None if setting.required => missing.push(setting),
+            None => {}
+        }
+    }
+    if missing.is_empty() {
+        return Ok(values);
+    }
+    let names: Vec<&str> = missing.iter().map(|s| s.name).collect();
+    let (names, verb, them) = match names.as_slice() {
+        [one] => ((*one).to_owned(), "is", "it"),
+        [init @ .., last] => (format!("{} and {last}", init.join(", ")), "are", "them"),
+        [] => unreachable!("some setting is missing"),
+    };
+    let what: Vec<String> = missing
+        .iter()
+        .map(|s| format!("{}: {}", s.name, s.description))
+        .collect();
+    Err(Error::config(format!(
+        "{names} {verb} not set: the {provider} OAuth provider needs {them} ({})",
+        what.join("; ")
+    )))
+}
+
+/// The settings `OAuth2Provider::from_env_vars` reads.
+const OAUTH2_SETTINGS: [EnvSetting; 8] = [
+    EnvSetting::required(
+        "OAUTH_AUTHORIZE_URL",
+        "the provider's authorization endpoint",
+    ),
+    EnvSetting::required("OAUTH_TOKEN_URL", "the provider's token endpoint"),
+    EnvSetting::required("OAUTH_CLIENT_ID", "client id of the OAuth app"),
+    EnvSetting::optional("OAUTH_CLIENT_SECRET", "its client secret"),
+    EnvSetting::optional(
+        "OAUTH_USERINFO_URL",
+        "answers who the token's owner is (the account's id and nickname)",
+    ),
+    EnvSetting::optional("OAUTH_REVOKE_URL", "RFC 7009 revocation endpoint"),
+    EnvSetting::optional(
+        "OAUTH_SCOPES",
+        "scopes to ask for, space- or comma-separated (default: none)",
+    ),
+    EnvSetting::optional(
+        "OAUTH_NAME",
+        "short name of the service shown to users (default `oauth2`)",
+    ),
+];
 
 impl OAuth2Provider {
     /// A provider with the usual defaults: space-separated scopes, PKCE on, the
@@ -108,23 +219,41 @@ impl OAuth2Provider {
         }
     }
 
-    /// Everything from env: `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`,
-    /// `OAUTH_USERINFO_URL`, `OAUTH_REVOKE_URL`, `OAUTH_CLIENT_ID`,
-    /// `OAUTH_CLIENT_SECRET`, `OAUTH_SCOPES` (space-separated), `OAUTH_NAME`.
+    /// Everything from env: `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL` and
+    /// `OAUTH_CLIENT_ID` (required; every missing one is named in one error),
+    /// `OAUTH_CLIENT_SECRET`, `OAUTH_USERINFO_URL`, `OAUTH_REVOKE_URL`,
+    /// `OAUTH_SCOPES` (space- or comma-separated; none by default) and
+    /// `OAUTH_NAME` (default `oauth2`).
     pub fn from_env_vars() -> Result<Self> {
+        Self::from_lookup(&env_var)
+    }
+
+    fn from_lookup(lookup: Lookup) -> Result<Self> {
+        let mut values = read_settings("oauth2", &OAUTH2_SETTINGS, lookup)?;
+        let mut take = |name| values.remove(name);
         let mut provider = Self::new(
-            env_opt("OAUTH_NAME").unwrap_or_else(|| "oauth2".into()),
-            env("OAUTH_AUTHORIZE_URL")?,
-            env("OAUTH_TOKEN_URL")?,
-            env("OAUTH_CLIENT_ID")?,
-            env_opt("OAUTH_CLIENT_SECRET").map(Secret::new),
+            take("OAUTH_NAME").unwrap_or_else(|| "oauth2".into()),
+            take("OAUTH_AUTHORIZE_URL").unwrap_or_default(),
+            take("OAUTH_TOKEN_URL").unwrap_or_default(),
+            take("OAUTH_CLIENT_ID").unwrap_or_default(),
+            take("OAUTH_CLIENT_SECRET").map(Secret::new),
         );
-        provider.userinfo_url = env_opt("OAUTH_USERINFO_URL");
-        provider.revoke_url = env_opt("OAUTH_REVOKE_URL");
-        provider.scopes = env_opt("OAUTH_SCOPES")
-            .map(|s| s.split_whitespace().map(str::to_owned).collect())
-            .unwrap_or_default();
+        provider.userinfo_url = take("OAUTH_USERINFO_URL");
+        provider.revoke_url = take("OAUTH_REVOKE_URL");
+        provider.scopes = scopes_from(lookup, "OAUTH_SCOPES", &[]);
         Ok(provider)
+    }
+
+    fn describe_with(lookup: Lookup) -> ProviderDescription {
+        ProviderDescription::new("oauth2")
+            .with_scopes(scopes_from(lookup, "OAUTH_SCOPES", &[]))
+            .with_env(OAUTH2_SETTINGS)
+    }
+
+    /// The same provider asking for `scopes` instead.
+    pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
     }
 
     fn client_form(&self) -> Vec<(&'static str, String)> {
@@ -190,6 +319,12 @@ impl OAuth2Provider {
 impl AuthProvider for OAuth2Provider {
     fn from_env() -> Result<Self> {
         Self::from_env_vars()
+    }
+
+    /// Named `oauth2` (`OAUTH_NAME` renames it when it is built; not read here),
+    /// with the scopes of `OAUTH_SCOPES`.
+    fn describe() -> ProviderDescription {
+        Self::describe_with(&env_var)
     }
 
     fn name(&self) -> &str {
@@ -328,89 +463,290 @@ fn account_from_userinfo(
     Account { id, nickname }
 }
 
-/// A preset: a named type for `auth = oauth(...)`, configured from env.
-macro_rules! preset {
-    ($(#[$doc:meta])* $ty:ident, $name:literal, $prefix:literal, $build:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone)]
-        pub struct $ty(pub OAuth2Provider);
+/// The scopes a preset asks for, chosen by a server's code: the type parameter
+/// of [`LinearProvider`], [`GitHubProvider`], [`SlackProvider`] and
+/// [`GoogleProvider`] (the default is the preset's own, e.g.
+/// [`GitHubDefaultScopes`]). The operator's `<NAME>_SCOPES`, when set, wins.
+///
+/// ```
+/// use gumstack::providers::{GitHubProvider, Scopes};
+///
+/// struct IssueScopes;
+///
+/// impl Scopes for IssueScopes {
+///     const SCOPES: &'static [&'static str] = &["repo", "read:user"];
+/// }
+///
+/// /// For `auth = oauth(GitHub)`.
+/// type GitHub = GitHubProvider<IssueScopes>;
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not say which scopes to ask for",
+    label = "`{Self}` does not implement `gumstack::providers::Scopes`",
+    note = "implement it: `impl gumstack::providers::Scopes for {Self} {{ const SCOPES: &'static [&'static str] = &[\"...\"]; }}`"
+)]
+pub trait Scopes: 'static {
+    /// The scopes, spelt as the provider spells them.
+    const SCOPES: &'static [&'static str];
+}
 
-        impl AuthProvider for $ty {
-            fn from_env() -> Result<Self> {
-                let id = env(concat!($prefix, "_CLIENT_ID"))?;
-                let secret = env(concat!($prefix, "_CLIENT_SECRET"))?;
+/// The scopes [`LinearProvider`] asks for unless told otherwise: `read`, `write`.
+#[derive(Debug, Clone, Copy)]
+pub struct LinearDefaultScopes;
+
+impl Scopes for LinearDefaultScopes {
+    const SCOPES: &'static [&'static str] = &["read", "write"];
+}
+
+/// The scopes [`GitHubProvider`] asks for unless told otherwise: `read:user`.
+#[derive(Debug, Clone, Copy)]
+pub struct GitHubDefaultScopes;
+
+impl Scopes for GitHubDefaultScopes {
+    const SCOPES: &'static [&'static str] = &["read:user"];
+}
+
+/// The scopes [`SlackProvider`] asks for unless told otherwise: `openid`, `email`, `profile`.
+#[derive(Debug, Clone, Copy)]
+pub struct SlackDefaultScopes;
+
+impl Scopes for SlackDefaultScopes {
+    const SCOPES: &'static [&'static str] = &["openid", "email", "profile"];
+}
+
+/// The scopes [`GoogleProvider`] asks for unless told otherwise: `openid`, `email`.
+#[derive(Debug, Clone, Copy)]
+pub struct GoogleDefaultScopes;
+
+impl Scopes for GoogleDefaultScopes {
+    const SCOPES: &'static [&'static str] = &["openid", "email"];
+}
+
+/// A preset: a named type for `auth = oauth(...)`, configured from env, with
+/// scopes from its type parameter.
+macro_rules! preset {
+    (
+        $(#[$doc:meta])*
+        $ty:ident<$defaults:ident>,
+        name = $name:literal, env = $prefix:literal, register = $register:literal,
+        $build:expr
+    ) => {
+        $(#[$doc])*
+        pub struct $ty<S = $defaults> {
+            provider: OAuth2Provider,
+            scopes: PhantomData<fn() -> S>,
+        }
+
+        impl $ty {
+            /// The preset with its default scopes, from env (see
+            /// [`AuthProvider::from_env`], which builds any `S`).
+            pub fn from_env() -> Result<Self> {
+                <Self as AuthProvider>::from_env()
+            }
+        }
+
+        impl<S> $ty<S> {
+            /// The same provider asking for `scopes` instead of those of `S`
+            /// and of the env var.
+            pub fn with_scopes<T: Into<String>>(
+                mut self,
+                scopes: impl IntoIterator<Item = T>,
+            ) -> Self {
+                self.provider = self.provider.with_scopes(scopes);
+                self
+            }
+
+            /// The scopes it asks for at authorization.
+            pub fn scopes(&self) -> &[String] {
+                &self.provider.scopes
+            }
+
+            /// The OAuth 2.0 provider it is: endpoints, client id, scopes.
+            pub fn oauth2(&self) -> &OAuth2Provider {
+                &self.provider
+            }
+        }
+
+        impl<S: Scopes> $ty<S> {
+            const SETTINGS: [EnvSetting; 3] = [
+                EnvSetting::required(
+                    concat!($prefix, "_CLIENT_ID"),
+                    concat!("client id of the OAuth app registered at ", $register),
+                ),
+                EnvSetting::required(concat!($prefix, "_CLIENT_SECRET"), "its client secret"),
+                EnvSetting::optional(
+                    concat!($prefix, "_SCOPES"),
+                    "scopes to ask for instead of the server's, space- or comma-separated",
+                ),
+            ];
+
+            fn scopes_with(lookup: Lookup) -> Vec<String> {
+                scopes_from(lookup, concat!($prefix, "_SCOPES"), S::SCOPES)
+            }
+
+            fn from_lookup(lookup: Lookup) -> Result<Self> {
+                let mut values = read_settings($name, &Self::SETTINGS, lookup)?;
+                let mut take = |name| values.remove(name).unwrap_or_default();
+                let (id, secret) = (
+                    take(concat!($prefix, "_CLIENT_ID")),
+                    take(concat!($prefix, "_CLIENT_SECRET")),
+                );
                 let build: fn(String, Secret) -> OAuth2Provider = $build;
-                Ok(Self(build(id, Secret::new(secret))))
+                let provider = build(id, Secret::new(secret));
+                Ok(Self {
+                    provider: provider.with_scopes(Self::scopes_with(lookup)),
+                    scopes: PhantomData,
+                })
+            }
+
+            fn describe_with(lookup: Lookup) -> ProviderDescription {
+                ProviderDescription::new($name)
+                    .with_scopes(Self::scopes_with(lookup))
+                    .with_env(Self::SETTINGS)
+            }
+        }
+
+        impl<S> std::fmt::Debug for $ty<S> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple(stringify!($ty)).field(&self.provider).finish()
+            }
+        }
+
+        impl<S> Clone for $ty<S> {
+            fn clone(&self) -> Self {
+                Self {
+                    provider: self.provider.clone(),
+                    scopes: PhantomData,
+                }
+            }
+        }
+
+        impl<S: Scopes> AuthProvider for $ty<S> {
+            #[doc = concat!(
+                "`", $prefix, "_CLIENT_ID` and `", $prefix, "_CLIENT_SECRET` (required), `",
+                $prefix, "_SCOPES` (optional)."
+            )]
+            fn from_env() -> Result<Self> {
+                Self::from_lookup(&env_var)
             }
             fn name(&self) -> &str {
                 $name
             }
             fn get_url(&self, redirect_uri: &str, state: &str) -> String {
-                self.0.get_url(redirect_uri, state)
+                self.provider.get_url(redirect_uri, state)
             }
             async fn exchange(&self, code: &str, redirect_uri: &str) -> Result<TokenResponse> {
-                self.0.exchange(code, redirect_uri).await
+                self.provider.exchange(code, redirect_uri).await
             }
             async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
-                self.0.refresh(refresh_token).await
+                self.provider.refresh(refresh_token).await
             }
             async fn get_nickname(&self, access_token: &str) -> Result<String> {
-                self.0.get_nickname(access_token).await
+                self.provider.get_nickname(access_token).await
             }
             async fn get_account(&self, access_token: &str) -> Result<Account> {
-                self.0.get_account(access_token).await
+                self.provider.get_account(access_token).await
             }
             async fn revoke(&self, token: &str) -> Result<Revoked> {
-                self.0.revoke(token).await
+                self.provider.revoke(token).await
+            }
+            #[doc = concat!(
+                "`", $name, "`, the scopes of `", $prefix,
+                "_SCOPES` or else of `S`, and the three env vars above."
+            )]
+            fn describe() -> ProviderDescription {
+                Self::describe_with(&env_var)
             }
         }
     };
 }
 
 preset!(
-    /// Linear (`LINEAR_CLIENT_ID`, `LINEAR_CLIENT_SECRET`); scopes `read,write`;
-    /// the account from GraphQL `viewer`.
-    LinearProvider, "linear", "LINEAR", |id, secret| {
+    /// Linear. Register an OAuth application at
+    /// <https://linear.app/settings/api/applications/new>; env
+    /// `LINEAR_CLIENT_ID`, `LINEAR_CLIENT_SECRET`.
+    ///
+    /// Scopes (comma-separated in the authorization URL): by default `read` and
+    /// `write` ([`LinearDefaultScopes`]); Linear also knows `issues:create`,
+    /// `comments:create` and `admin`. Others from `LINEAR_SCOPES` (e.g.
+    /// `LINEAR_SCOPES=read,issues:create`) or the type parameter (see
+    /// [`Scopes`]). The account is the GraphQL `viewer` (its `id`, and its
+    /// `email` or `name`).
+    LinearProvider<LinearDefaultScopes>,
+    name = "linear", env = "LINEAR", register = "https://linear.app/settings/api/applications/new",
+    |id, secret| {
         let mut p = OAuth2Provider::new("linear", "https://linear.app/oauth/authorize", "https://api.linear.app/oauth/token", id, Some(secret));
         p.revoke_url = Some("https://api.linear.app/oauth/revoke".into());
         // Linear has no userinfo endpoint: its GraphQL API names the viewer.
         p.userinfo_url = Some("https://api.linear.app/graphql".into());
         p.userinfo_graphql = Some(("{ viewer { id name email } }".into(), "/data/viewer".into()));
-        p.scopes = vec!["read".into(), "write".into()];
         p.scope_separator = ",";
         p
     }
 );
 
 preset!(
-    /// GitHub (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`); nickname from
-    /// `login`, account id from the numeric `id` of `/user`.
-    GitHubProvider, "github", "GITHUB", |id, secret| {
+    /// GitHub. Register an OAuth app at <https://github.com/settings/developers>;
+    /// env `GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`.
+    ///
+    /// Scopes: by default `read:user` only ([`GitHubDefaultScopes`]), enough to
+    /// name the account, not to touch a repository: a tool that creates issues
+    /// or reads private code needs `repo` (or `public_repo`); see GitHub's list
+    /// at <https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps>.
+    /// Others from `GITHUB_SCOPES` (e.g. `GITHUB_SCOPES="repo read:user"`) or the
+    /// type parameter (see [`Scopes`]). The nickname is the `login` of
+    /// `/user`, the account id its numeric `id`.
+    ///
+    /// Tokens of a GitHub OAuth app do not expire and come without a refresh
+    /// token; they stop working when the user revokes the app at GitHub.
+    GitHubProvider<GitHubDefaultScopes>,
+    name = "github", env = "GITHUB", register = "https://github.com/settings/developers",
+    |id, secret| {
         let mut p = OAuth2Provider::new("github", "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token", id, Some(secret));
         p.userinfo_url = Some("https://api.github.com/user".into());
-        p.scopes = vec!["read:user".into()];
         p.nickname_fields = vec!["login".into(), "name".into()];
         p
     }
 );
 
 preset!(
-    /// Slack (`SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`), OpenID Connect sign-in.
-    SlackProvider, "slack", "SLACK", |id, secret| {
+    /// Slack, through its OpenID Connect sign-in ("Sign in with Slack"). Create
+    /// an app at <https://api.slack.com/apps>; env `SLACK_CLIENT_ID`,
+    /// `SLACK_CLIENT_SECRET`.
+    ///
+    /// Scopes: by default `openid`, `email` and `profile`
+    /// ([`SlackDefaultScopes`]), the only ones Slack's OpenID Connect endpoint
+    /// takes: the token identifies the user and cannot call Web API methods such
+    /// as `chat.postMessage` (those need Slack's `oauth/v2` flow with
+    /// `user_scope`, which this preset does not speak). `SLACK_SCOPES` and the
+    /// type parameter (see [`Scopes`]) replace them.
+    SlackProvider<SlackDefaultScopes>,
+    name = "slack", env = "SLACK", register = "https://api.slack.com/apps",
+    |id, secret| {
         let mut p = OAuth2Provider::new("slack", "https://slack.com/openid/connect/authorize", "https://slack.com/api/openid.connect.token", id, Some(secret));
         p.userinfo_url = Some("https://slack.com/api/openid.connect.userInfo".into());
-        p.scopes = vec!["openid".into(), "email".into(), "profile".into()];
         p
     }
 );
 
 preset!(
-    /// Google (`GOOGLE_CLIENT_ID`, `GOOGLE_CLIENT_SECRET`); offline access for refresh tokens.
-    GoogleProvider, "google", "GOOGLE", |id, secret| {
+    /// Google. Create an OAuth client at
+    /// <https://console.cloud.google.com/apis/credentials>; env
+    /// `GOOGLE_CLIENT_ID`, `GOOGLE_CLIENT_SECRET`. Asks for offline access, so
+    /// Google issues refresh tokens.
+    ///
+    /// Scopes: by default `openid` and `email` ([`GoogleDefaultScopes`]), which
+    /// name the account; an API needs its own, e.g.
+    /// `https://www.googleapis.com/auth/calendar.readonly`. Keep `openid email`
+    /// beside them, or the account has no id and nickname. From
+    /// `GOOGLE_SCOPES` (space-separated: Google's scopes are URLs) or the type
+    /// parameter (see [`Scopes`]).
+    GoogleProvider<GoogleDefaultScopes>,
+    name = "google", env = "GOOGLE", register = "https://console.cloud.google.com/apis/credentials",
+    |id, secret| {
         let mut p = OAuth2Provider::new("google", "https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token", id, Some(secret));
         p.userinfo_url = Some("https://openidconnect.googleapis.com/v1/userinfo".into());
         p.revoke_url = Some("https://oauth2.googleapis.com/revoke".into());
-        p.scopes = vec!["openid".into(), "email".into()];
         p.extra_authorize_params = vec![("access_type".into(), "offline".into()), ("prompt".into(), "consent".into())];
         p
     }
@@ -419,6 +755,232 @@ preset!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Settings from a table instead of the process's env.
+    fn table<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, v)| *n == name && !v.trim().is_empty())
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    /// Env vars of a case.
+    type Env = &'static [(&'static str, &'static str)];
+
+    struct IssueScopes;
+    impl Scopes for IssueScopes {
+        const SCOPES: &'static [&'static str] = &["repo", "read:user"];
+    }
+
+    /// (what, describe, expected name, scopes, env vars and whether required)
+    type Case = (
+        &'static str,
+        fn(Lookup) -> ProviderDescription,
+        &'static str,
+        &'static [&'static str],
+        &'static [(&'static str, bool)],
+    );
+
+    fn preset_env(prefix: &str) -> Vec<(String, bool)> {
+        vec![
+            (format!("{prefix}_CLIENT_ID"), true),
+            (format!("{prefix}_CLIENT_SECRET"), true),
+            (format!("{prefix}_SCOPES"), false),
+        ]
+    }
+
+    #[test]
+    fn every_provider_describes_what_from_env_reads() {
+        let oauth2_env: &[(&str, bool)] = &[
+            ("OAUTH_AUTHORIZE_URL", true),
+            ("OAUTH_TOKEN_URL", true),
+            ("OAUTH_CLIENT_ID", true),
+            ("OAUTH_CLIENT_SECRET", false),
+            ("OAUTH_USERINFO_URL", false),
+            ("OAUTH_REVOKE_URL", false),
+            ("OAUTH_SCOPES", false),
+            ("OAUTH_NAME", false),
+        ];
+        let cases: [Case; 6] = [
+            (
+                "linear",
+                LinearProvider::<LinearDefaultScopes>::describe_with,
+                "linear",
+                &["read", "write"],
+                &[],
+            ),
+            (
+                "github",
+                GitHubProvider::<GitHubDefaultScopes>::describe_with,
+                "github",
+                &["read:user"],
+                &[],
+            ),
+            (
+                "github with scopes in code",
+                GitHubProvider::<IssueScopes>::describe_with,
+                "github",
+                &["repo", "read:user"],
+                &[],
+            ),
+            (
+                "slack",
+                SlackProvider::<SlackDefaultScopes>::describe_with,
+                "slack",
+                &["openid", "email", "profile"],
+                &[],
+            ),
+            (
+                "google",
+                GoogleProvider::<GoogleDefaultScopes>::describe_with,
+                "google",
+                &["openid", "email"],
+                &[],
+            ),
+            (
+                "oauth2",
+                OAuth2Provider::describe_with,
+                "oauth2",
+                &[],
+                oauth2_env,
+            ),
+        ];
+        let empty = table(&[]);
+        for (what, describe, name, scopes, env) in cases {
+            let description = describe(&empty);
+            assert_eq!(description.name, name, "{what}");
+            assert_eq!(description.scopes, scopes, "{what}");
+            let got: Vec<(String, bool)> = description
+                .env
+                .iter()
+                .map(|s| (s.name.to_owned(), s.required))
+                .collect();
+            let want: Vec<(String, bool)> = if env.is_empty() {
+                preset_env(&name.to_ascii_uppercase())
+            } else {
+                env.iter().map(|(n, r)| ((*n).to_owned(), *r)).collect()
+            };
+            assert_eq!(got, want, "{what}");
+            assert!(
+                description.env.iter().all(|s| !s.description.is_empty()),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_scopes_env_var_wins_over_code_and_defaults() {
+        // (env, scopes described and asked for)
+        let cases: [(Env, &[&str]); 6] = [
+            (&[], &["repo", "read:user"]),
+            (&[("GITHUB_SCOPES", "repo")], &["repo"]),
+            (
+                &[("GITHUB_SCOPES", "repo read:user")],
+                &["repo", "read:user"],
+            ),
+            (
+                &[("GITHUB_SCOPES", " repo,read:user ,, gist ")],
+                &["repo", "read:user", "gist"],
+            ),
+            (&[("GITHUB_SCOPES", " ")], &["repo", "read:user"]),
+            (&[("GITHUB_SCOPES", ",")], &["repo", "read:user"]),
+        ];
+        for (env, scopes) in cases {
+            let mut env = env.to_vec();
+            env.extend([("GITHUB_CLIENT_ID", "id"), ("GITHUB_CLIENT_SECRET", "s")]);
+            let lookup = table(&env);
+            let described = GitHubProvider::<IssueScopes>::describe_with(&lookup).scopes;
+            assert_eq!(described, scopes, "{env:?}");
+            let provider = GitHubProvider::<IssueScopes>::from_lookup(&lookup).unwrap();
+            assert_eq!(provider.scopes(), scopes, "{env:?}");
+        }
+    }
+
+    #[test]
+    fn from_env_names_every_missing_setting_at_once() {
+        // (env, the error starts with)
+        let cases: [(Env, &str); 4] = [
+            (
+                &[],
+                "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are not set: the github OAuth provider needs them (GITHUB_CLIENT_ID: client id of the OAuth app registered at https://github.com/settings/developers; GITHUB_CLIENT_SECRET: its client secret)",
+            ),
+            (
+                &[("GITHUB_CLIENT_ID", "id"), ("GITHUB_CLIENT_SECRET", "  ")],
+                "GITHUB_CLIENT_SECRET is not set: the github OAuth provider needs it (GITHUB_CLIENT_SECRET: its client secret)",
+            ),
+            (
+                &[("GITHUB_CLIENT_SECRET", "s"), ("GITHUB_SCOPES", "repo")],
+                "GITHUB_CLIENT_ID is not set: the github OAuth provider needs it",
+            ),
+            (
+                &[("GITHUB_CLIENT_ID", "id"), ("GITHUB_CLIENT_SECRET", "s")],
+                "",
+            ),
+        ];
+        for (env, error) in cases {
+            let lookup = table(env);
+            match GitHubProvider::<GitHubDefaultScopes>::from_lookup(&lookup) {
+                Ok(provider) => {
+                    assert_eq!(error, "", "{env:?}");
+                    assert_eq!(provider.oauth2().client_id, "id");
+                }
+                Err(e) => {
+                    assert!(e.to_string().starts_with(error), "{env:?}: {e}");
+                    assert!(!error.is_empty(), "{env:?}: {e}");
+                    assert_eq!(e.kind(), crate::ErrorKind::Config);
+                }
+            }
+        }
+        let e = OAuth2Provider::from_lookup(&table(&[("OAUTH_CLIENT_ID", "c")])).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("OAUTH_AUTHORIZE_URL and OAUTH_TOKEN_URL are not set:"),
+            "{e}"
+        );
+        let e = OAuth2Provider::from_lookup(&table(&[])).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "OAUTH_AUTHORIZE_URL, OAUTH_TOKEN_URL and OAUTH_CLIENT_ID are not set:"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn presets_ask_for_their_scopes_in_the_providers_spelling() {
+        let env = [
+            ("LINEAR_CLIENT_ID", "lid"),
+            ("LINEAR_CLIENT_SECRET", "s"),
+            ("GITHUB_CLIENT_ID", "gid"),
+            ("GITHUB_CLIENT_SECRET", "s"),
+        ];
+        let lookup = table(&env);
+        let scope_of = |url: String| {
+            let url = url::Url::parse(&url).unwrap();
+            let q: HashMap<_, _> = url.query_pairs().into_owned().collect();
+            q.get("scope").cloned()
+        };
+        let linear = LinearProvider::<LinearDefaultScopes>::from_lookup(&lookup).unwrap();
+        assert_eq!(
+            scope_of(linear.get_url("https://me/cb", "s")).as_deref(),
+            Some("read,write")
+        );
+        let github = GitHubProvider::<IssueScopes>::from_lookup(&lookup).unwrap();
+        assert_eq!(AuthProvider::name(&github), "github");
+        assert_eq!(
+            scope_of(github.get_url("https://me/cb", "s")).as_deref(),
+            Some("repo read:user")
+        );
+        let github = github.with_scopes(["gist"]);
+        assert_eq!(
+            scope_of(github.get_url("https://me/cb", "s")).as_deref(),
+            Some("gist")
+        );
+        let none = github.with_scopes(Vec::<String>::new());
+        assert_eq!(scope_of(none.get_url("https://me/cb", "s")), None);
+    }
 
     #[test]
     fn authorization_url_carries_state_scopes_and_pkce() {

@@ -1,18 +1,22 @@
 //! `auth = oauth`: each user connects their Linear account; `creds().await`
 //! returns their access token (`OAuthCredentials`).
 //!
-//! The provider below is written by hand, as the Python product's
-//! `LinearAuthProvider` is (`gumstack::providers::LinearProvider` is the
-//! ready-made one). Over HTTP each user connects through the host's OAuth flow
-//! (register `<public URL>/auth/callback` with Linear); over stdio `linear
-//! login` connects the local user; for development `LOCAL_ACCESS_TOKEN` stands
-//! in for a login:
+//! The provider below, `LinearAuthProvider`, is written by hand, as the Python
+//! product's is; `gumstack::providers::LinearProvider` is the ready-made one
+//! (`auth = oauth(gumstack::providers::LinearProvider)` and no provider code).
+//! Over HTTP each user connects through the host's OAuth flow (register
+//! `<public URL>/auth/callback` with Linear); over stdio `linear login`
+//! connects the local user; for development `LOCAL_ACCESS_TOKEN` stands in for
+//! a login:
 //!
 //! ```sh
 //! LOCAL_ACCESS_TOKEN=lin_oauth_... cargo run --bin linear -- serve --stdio
 //! ```
 
-use gumstack::prelude::*;
+use gumstack::{
+    auth::{EnvSetting, ProviderDescription},
+    prelude::*,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -21,36 +25,41 @@ const AUTHORIZE_URL: &str = "https://linear.app/oauth/authorize";
 const TOKEN_URL: &str = "https://api.linear.app/oauth/token";
 const REVOKE_URL: &str = "https://api.linear.app/oauth/revoke";
 const GRAPHQL_URL: &str = "https://api.linear.app/graphql";
+const SCOPES: &str = "read,write";
 
-/// Linear's OAuth app; `LINEAR_CLIENT_ID` and `LINEAR_CLIENT_SECRET` come from env.
-#[derive(Default)]
-struct LinearProvider {
+/// The env vars `from_env` reads, for `describe` and its own error.
+const SETTINGS: [EnvSetting; 2] = [
+    EnvSetting::required("LINEAR_CLIENT_ID", "client id of the OAuth app at Linear"),
+    EnvSetting::required("LINEAR_CLIENT_SECRET", "its client secret"),
+];
+
+/// Linear's OAuth app, from `LINEAR_CLIENT_ID` and `LINEAR_CLIENT_SECRET`.
+struct LinearAuthProvider {
     http: reqwest::Client,
+    client_id: String,
+    client_secret: Secret,
 }
 
-impl LinearProvider {
-    fn client_id() -> gumstack::Result<String> {
-        std::env::var("LINEAR_CLIENT_ID")
-            .map_err(|_| gumstack::Error::msg("LINEAR_CLIENT_ID is not set"))
-    }
-
+impl LinearAuthProvider {
     async fn token_request(&self, form: &[(&str, &str)]) -> gumstack::Result<TokenResponse> {
-        let secret = std::env::var("LINEAR_CLIENT_SECRET")
-            .map_err(|_| gumstack::Error::msg("LINEAR_CLIENT_SECRET is not set"))?;
-        let client_id = Self::client_id()?;
         let mut form = form.to_vec();
         form.extend([
-            ("client_id", client_id.as_str()),
-            ("client_secret", secret.as_str()),
+            ("client_id", self.client_id.as_str()),
+            ("client_secret", self.client_secret.expose()),
         ]);
         let response = self.http.post(TOKEN_URL).form(&form).send().await?;
         let status = response.status();
         let body: Value = response.json().await?;
         let Some(access_token) = body["access_token"].as_str() else {
-            return Err(gumstack::Error::msg(format!(
-                "Linear's token endpoint answered {status}: {}",
-                body["error"].as_str().unwrap_or("no access_token")
-            )));
+            let error = body["error"].as_str().unwrap_or("no access_token");
+            let message = format!("Linear's token endpoint answered {status}: {error}");
+            // `revoked` is what tells the host the grant is gone for good: it
+            // then disconnects it and offers the user a reconnect link.
+            return Err(if error == "invalid_grant" {
+                gumstack::Error::revoked(message)
+            } else {
+                gumstack::Error::msg(message)
+            });
         };
         let mut tokens = TokenResponse::new(access_token);
         tokens.refresh_token = body["refresh_token"].as_str().map(Secret::from);
@@ -60,13 +69,38 @@ impl LinearProvider {
     }
 }
 
-impl AuthProvider for LinearProvider {
-    /// Checked at start-up, so a missing setting is reported before anyone connects.
+impl AuthProvider for LinearAuthProvider {
+    /// Checked at start-up, so missing settings are reported, all of them,
+    /// before anyone connects.
     fn from_env() -> gumstack::Result<Self> {
-        Self::client_id()?;
-        std::env::var("LINEAR_CLIENT_SECRET")
-            .map_err(|_| gumstack::Error::msg("LINEAR_CLIENT_SECRET is not set"))?;
-        Ok(Self::default())
+        let [client_id, client_secret] =
+            SETTINGS.map(|s| std::env::var(s.name).ok().filter(|v| !v.is_empty()));
+        match (client_id, client_secret) {
+            (Some(client_id), Some(client_secret)) => Ok(Self {
+                http: reqwest::Client::new(),
+                client_id,
+                client_secret: Secret::new(client_secret),
+            }),
+            (id, secret) => {
+                let missing: Vec<String> = SETTINGS
+                    .iter()
+                    .zip([id.is_none(), secret.is_none()])
+                    .filter(|(_, missing)| *missing)
+                    .map(|(s, _)| format!("{} is not set ({})", s.name, s.description))
+                    .collect();
+                Err(gumstack::Error::new(
+                    gumstack::ErrorKind::Config,
+                    missing.join("; "),
+                ))
+            }
+        }
+    }
+
+    /// For operators (`config`, start-up checks): what `from_env` reads.
+    fn describe() -> ProviderDescription {
+        ProviderDescription::new("linear")
+            .with_scopes(SCOPES.split(','))
+            .with_env(SETTINGS)
     }
 
     fn name(&self) -> &str {
@@ -74,13 +108,12 @@ impl AuthProvider for LinearProvider {
     }
 
     fn get_url(&self, redirect_uri: &str, state: &str) -> String {
-        let client_id = Self::client_id().unwrap_or_default();
         let query = [
-            ("client_id", client_id.as_str()),
+            ("client_id", self.client_id.as_str()),
             ("redirect_uri", redirect_uri),
             ("state", state),
             ("response_type", "code"),
-            ("scope", "read,write"),
+            ("scope", SCOPES),
         ];
         reqwest::Url::parse_with_params(AUTHORIZE_URL, query)
             .map(String::from)
@@ -160,7 +193,7 @@ struct Linear {
     http: reqwest::Client,
 }
 
-#[gumstack::server(auth = oauth(LinearProvider), name = "linear")]
+#[gumstack::server(auth = oauth(LinearAuthProvider), name = "linear")]
 impl Linear {
     /// The connected user's open issues in Linear.
     #[tool(read_only, open_world)]
