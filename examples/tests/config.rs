@@ -65,4 +65,42 @@ fn linear_is_oauth_without_fields() {
     let yaml = config(env!("CARGO_BIN_EXE_linear"));
     assert!(yaml.contains("auth:\n  type: oauth\n"), "{yaml}");
     assert!(!yaml.contains("credentials:"), "{yaml}");
+    assert!(
+        yaml.contains("  provider:\n    name: \"linear\"\n    scopes: [\"read\", \"write\"]\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("      - name: \"LINEAR_CLIENT_ID\"\n        required: true\n"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn github_names_its_provider_scopes_and_env() {
+    let yaml = config(env!("CARGO_BIN_EXE_github"));
+    assert!(
+        yaml.contains("  provider:\n    name: \"github\"\n    scopes: [\"repo\", \"read:user\"]\n"),
+        "{yaml}"
+    );
+    for (name, required) in [
+        ("GITHUB_CLIENT_ID", true),
+        ("GITHUB_CLIENT_SECRET", true),
+        ("GITHUB_SCOPES", false),
+    ] {
+        assert!(
+            yaml.contains(&format!(
+                "      - name: \"{name}\"\n        required: {required}\n"
+            )),
+            "{name}: {yaml}"
+        );
+    }
+    // The operator's scopes are the ones asked for.
+    let output = Command::new(env!("CARGO_BIN_EXE_github"))
+        .arg("config")
+        .env_clear()
+        .env("GITHUB_SCOPES", "public_repo")
+        .output()
+        .unwrap();
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    assert!(yaml.contains("    scopes: [\"public_repo\"]\n"), "{yaml}");
 }

@@ -9,7 +9,7 @@ use std::{any::Any, future::Future, marker::PhantomData, sync::Arc};
 use axum::Router;
 
 use crate::{
-    AuthProvider, CredentialField, Credentials, Result, auth_server,
+    AuthProvider, CredentialField, Credentials, ProviderDescription, Result, auth_server,
     grants::Revocation,
     store::{Location, Sessions},
 };
@@ -65,6 +65,14 @@ pub(crate) trait HostMode {
     /// What a running server of this mode keeps.
     type State: Send + Sync + 'static;
 
+    /// Check the mode's own settings (the provider's env vars) before anything
+    /// is opened or created, so that start-up reports every missing setting
+    /// at once.
+    fn check_settings(transport: Transport) -> Result<()> {
+        let _ = transport;
+        Ok(())
+    }
+
     /// Open the state of server `name` (store, key, grants) at `location`.
     /// Over stdio, development variables may stand in for an unconfigured
     /// provider.
@@ -79,6 +87,12 @@ pub(crate) trait HostMode {
 
     /// Where MCP sessions are kept, so any replica resumes them.
     fn sessions(state: &Self::State) -> Option<Arc<Sessions>>;
+
+    /// The provider users sign in at, as `config` tells an operator; `None`
+    /// for the modes without one.
+    fn provider() -> Option<ProviderDescription> {
+        None
+    }
 
     /// What is served besides `/mcp` (the authorization server), and what
     /// guards `/mcp` (the bearer check).

@@ -129,3 +129,22 @@ async fn without_the_oauth_app_start_up_names_both_settings() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn start_up_reports_every_wrong_setting_at_once_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("github");
+    let stderr = gumstack_tests::start_up_error(
+        "github",
+        &[
+            ("GUMSTACK_DATA_DIR", data_dir.to_str().unwrap()),
+            ("GUMSTACK_MAX_CONNECTIONS", "0"),
+        ],
+        &["serve", "--http", "127.0.0.1:0"],
+    )
+    .await;
+    assert!(stderr.contains("2 problems with the settings:"), "{stderr}");
+    assert!(stderr.contains("GUMSTACK_MAX_CONNECTIONS"), "{stderr}");
+    assert!(stderr.contains("GITHUB_CLIENT_ID"), "{stderr}");
+    assert!(!data_dir.exists(), "no data directory, store or key yet");
+}

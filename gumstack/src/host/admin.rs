@@ -1,7 +1,7 @@
-//! The operator's commands of `cred` and `oauth` servers: `grants list`,
-//! `grants revoke ID` and `rotate-key`, beside `serve` and `login`. A `none`
-//! server has no grants and no key: [`offer`] leaves them out of its command
-//! line.
+//! The commands of `cred` and `oauth` servers beside `serve` and `config`:
+//! `login` and `logout` of the local user, and the operator's `grants list`,
+//! `grants revoke ID` and `rotate-key`. A `none` server has no grants, no key
+//! and nothing to log in to: [`offer`] leaves them out of its command line.
 //!
 //! The commands are generic over their data arguments (`D`: the host's
 //! `DataOpts`, `--data-dir`/`--database-url`) so that this file need not name
@@ -49,6 +49,11 @@ With the generated key file (<data dir>/secret.key, SQLite):
 // make it the about text of the server's whole command line.)
 #[derive(Subcommand, Debug)]
 pub(crate) enum Admin<D: Args> {
+    /// Connect the local user (for `serve --stdio`): asks for each credential,
+    /// or signs in at the provider in the browser.
+    Login(D),
+    /// Forget the local user's stored credentials.
+    Logout(D),
     /// List or revoke the users' grants (their connections to this server).
     #[command(subcommand)]
     Grants(Grants<D>),
@@ -107,6 +112,14 @@ pub(crate) async fn run<S: Server, D: Args>(
         ));
     }
     match command {
+        Admin::Login(data) => {
+            let state = S::Auth::open(&location(&data), S::NAME, Transport::Stdio).await?;
+            S::Auth::login(&state, S::NAME).await
+        }
+        Admin::Logout(data) => {
+            let state = S::Auth::open(&location(&data), S::NAME, Transport::Stdio).await?;
+            S::Auth::logout(&state, S::NAME).await
+        }
         Admin::Grants(Grants::List(data)) => list::<S>(&existing::<S>(&location(&data))?).await,
         Admin::Grants(Grants::Revoke { id, data }) => revoke::<S>(&location(&data), &id).await,
         Admin::RotateKey(data) => rotate_key::<S>(&existing::<S>(&location(&data))?).await,

@@ -38,7 +38,10 @@ impl Cli {
     /// Parse with the server's own name and version, not gumstack's.
     pub fn parse_for<S: Server>() -> Self {
         use clap::{CommandFactory, FromArgMatches};
-        let about = S::INSTRUCTIONS.unwrap_or("An MCP server built with gumstack");
+        let about = match S::INSTRUCTIONS {
+            Some(instructions) => format!("{}: {instructions}", S::NAME),
+            None => format!("{}: an MCP server", S::NAME),
+        };
         let command = Self::command()
             .name(S::NAME)
             .version(S::VERSION)
@@ -59,11 +62,8 @@ pub(crate) enum Command {
     Serve(Serve),
     /// Print this server's config.yaml (auth type and credential fields).
     Config,
-    /// Connect the local user (for `serve --stdio`): asks for each credential.
-    Login(DataOpts),
-    /// Forget the local user's stored credentials.
-    Logout(DataOpts),
-    /// `grants`, `rotate-key`: added by `parse_for` where the mode has grants.
+    /// `login`, `logout`, `grants`, `rotate-key`: added by `parse_for` where
+    /// the mode has grants.
     #[command(skip)]
     Admin(super::admin::Admin<DataOpts>),
 }

@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::{Server, mode::AuthMode};
+use crate::{
+    Server,
+    mode::{AuthMode, HostMode},
+};
 
 /// YAML double-quoted scalars accept JSON string syntax, so strings are written
 /// with serde_json: every character is escaped correctly without a YAML library.
@@ -23,6 +26,20 @@ pub(crate) fn render<S: Server>() -> String {
     let _ = writeln!(out, "version: {}", quoted(S::VERSION));
     let _ = writeln!(out, "auth:");
     let _ = writeln!(out, "  type: {}", <S::Auth as AuthMode>::KIND);
+    if let Some(provider) = <S::Auth as HostMode>::provider() {
+        let _ = writeln!(out, "  provider:");
+        let _ = writeln!(out, "    name: {}", quoted(&provider.name));
+        let scopes: Vec<String> = provider.scopes.iter().map(|s| quoted(s)).collect();
+        let _ = writeln!(out, "    scopes: [{}]", scopes.join(", "));
+        if !provider.env.is_empty() {
+            let _ = writeln!(out, "    env:");
+            for setting in &provider.env {
+                let _ = writeln!(out, "      - name: {}", quoted(setting.name));
+                let _ = writeln!(out, "        required: {}", setting.required);
+                let _ = writeln!(out, "        description: {}", quoted(setting.description));
+            }
+        }
+    }
     let fields = <S::Auth as AuthMode>::FIELDS;
     if !fields.is_empty() {
         let _ = writeln!(out, "  credentials:");

@@ -37,14 +37,6 @@ where
             Ok(())
         }
         Command::Serve(serve) => serve_with(server, serve).await,
-        Command::Login(data) => {
-            let state = S::Auth::open(&data.location(), S::NAME, Transport::Stdio).await?;
-            S::Auth::login(&state, S::NAME).await
-        }
-        Command::Logout(data) => {
-            let state = S::Auth::open(&data.location(), S::NAME, Transport::Stdio).await?;
-            S::Auth::logout(&state, S::NAME).await
-        }
         Command::Admin(command) => admin::run::<S, _>(command, DataOpts::location).await,
     }
 }
@@ -53,12 +45,12 @@ async fn serve_with<S>(server: S, serve: Serve) -> Result<()>
 where
     S: Server + rmcp::ServerHandler,
 {
-    S::__prepare()?;
     let transport = if serve.http.is_some() {
         Transport::Http
     } else {
         Transport::Stdio
     };
+    let settings = settings::<S>(&serve, transport)?;
     let state = Arc::new(S::Auth::open(&serve.data.location(), S::NAME, transport).await?);
     creds::install(
         S::Auth::grants(&state),
@@ -67,7 +59,10 @@ where
     );
     let server = Arc::new(server);
     match serve.http {
-        Some(addr) => http::serve::<S>(server, addr, serve.http_settings()?, state).await,
+        Some(addr) => {
+            let settings = settings.expect("checked for HTTP");
+            http::serve::<S>(server, addr, settings, state).await
+        }
         None => {
             tracing::info!(server = S::NAME, "serving MCP over stdio");
             let running = server
@@ -80,6 +75,34 @@ where
                 .map_err(|e| Error::msg(format!("stdio session ended abnormally: {e}")))?;
             Ok(())
         }
+    }
+}
+
+/// Every setting checked before anything is opened or created: the HTTP
+/// settings, the env vars of a `none` server's credentials, the provider's.
+/// All problems are reported at once, one per line.
+fn settings<S: Server>(serve: &Serve, transport: Transport) -> Result<Option<cli::HttpSettings>> {
+    let mut problems = Vec::new();
+    let http = match serve.http.map(|_| serve.http_settings()).transpose() {
+        Ok(http) => http,
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    };
+    problems.extend(S::__prepare().err());
+    problems.extend(S::Auth::check_settings(transport).err());
+    match problems.len() {
+        0 => Ok(http),
+        1 => Err(problems.remove(0)),
+        n => Err(Error::config(format!(
+            "{n} problems with the settings:\n  {}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        ))),
     }
 }
 

@@ -8,7 +8,7 @@ use std::{any::Any, collections::HashMap, sync::Arc};
 use axum::{Router, extract::Query, http::StatusCode, response::Html, routing::get};
 
 use crate::{
-    AuthProvider, Error, Result,
+    AuthProvider, Error, ProviderDescription, Result,
     auth_server::{OAuthFlow, Settings},
     crypto,
     grants::{LOCAL_GRANT, OAuthGrants, Revocation, Vault},
@@ -38,23 +38,20 @@ impl State {
 impl<P: AuthProvider> HostMode for OAuth<P> {
     type State = State;
 
+    fn provider() -> Option<ProviderDescription> {
+        Some(P::describe())
+    }
+
+    fn check_settings(transport: Transport) -> Result<()> {
+        provider::<P>(transport).map(drop)
+    }
+
     async fn open(location: &Location, name: &'static str, transport: Transport) -> Result<State> {
+        // The provider first: a missing client id creates no store.
+        let provider = provider::<P>(transport)?;
         let vault = Vault::open(&location.place(name)?, Self::KIND).await?;
         let sessions = Arc::new(Sessions::new(vault.store().clone()));
-        let grants = match P::from_env() {
-            Ok(provider) => Some(Arc::new(OAuthGrants::new(vault, provider))),
-            // Development tokens stand in for the provider over stdio.
-            Err(e)
-                if transport == Transport::Stdio
-                    && std::env::var_os("LOCAL_ACCESS_TOKEN").is_some() =>
-            {
-                tracing::warn!(
-                    "the OAuth provider is not configured ({e}); using LOCAL_ACCESS_TOKEN"
-                );
-                None
-            }
-            Err(e) => return Err(e),
-        };
+        let grants = provider.map(|provider| Arc::new(OAuthGrants::new(vault, provider)));
         Ok(State { grants, sessions })
     }
 
@@ -189,6 +186,22 @@ async fn answer_with_state(
     answer
         .map_err(|_| Error::msg("login timed out: no answer from the browser within 10 minutes"))?
         .map_err(|_| Error::msg("login cancelled"))
+}
+
+/// The provider from its env vars. Over stdio, development tokens
+/// (`LOCAL_ACCESS_TOKEN`) may stand in for an unconfigured one: `None`.
+fn provider<P: AuthProvider>(transport: Transport) -> Result<Option<P>> {
+    match P::from_env() {
+        Ok(provider) => Ok(Some(provider)),
+        Err(e)
+            if transport == Transport::Stdio
+                && std::env::var_os("LOCAL_ACCESS_TOKEN").is_some() =>
+        {
+            tracing::warn!("the OAuth provider is not configured ({e}); using LOCAL_ACCESS_TOKEN");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `GUMSTACK_LOGIN_PORT` fixes the loopback port (for OAuth apps that need an
