@@ -58,6 +58,7 @@ pub mod seal;
 mod secret;
 mod service;
 pub mod store;
+mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tools;

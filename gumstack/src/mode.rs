@@ -103,6 +103,13 @@ pub(crate) trait HostMode {
     /// logged, not shown.
     fn ready(state: &Self::State) -> impl Future<Output = Result<()>> + Send;
 
+    /// How many users are connected (grants in the store), for the
+    /// `gumstack_active_grants` metric; `None` for a mode without grants.
+    fn active_grants(state: &Self::State) -> impl Future<Output = Result<Option<u64>>> + Send {
+        let _ = state;
+        async { Ok(None) }
+    }
+
     /// `login`: connect the local (stdio) user.
     fn login(state: &Self::State, name: &'static str) -> impl Future<Output = Result<()>> + Send;
 

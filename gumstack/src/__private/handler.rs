@@ -6,7 +6,7 @@ use std::{borrow::Cow, sync::Arc};
 use rmcp::{
     ErrorData,
     model::{
-        CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+        CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
         ServerCapabilities, ServerConfig, Tool,
     },
 };
@@ -14,6 +14,7 @@ use rmcp::{
 use crate::{
     Server,
     context::{Context, ServerState},
+    telemetry::{self, ToolOutcome},
 };
 
 /// What a server offers beyond tools and logging, from its `#[resource]`,
@@ -79,12 +80,17 @@ pub fn call_tool<'a, S: Server>(
     let ctx = Context::from_request(&context, state);
     drop(context);
     async move {
+        let started = telemetry::enabled().then(std::time::Instant::now);
         // A panicking tool answers its own call with an error; the server keeps serving.
         let call = std::panic::AssertUnwindSafe(
             crate::host::creds::CURRENT_GRANT
                 .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
         );
-        match futures::FutureExt::catch_unwind(call).await {
+        let outcome = futures::FutureExt::catch_unwind(call).await;
+        if let Some(started) = started {
+            record::<S>(&name, &outcome, started.elapsed());
+        }
+        match outcome {
             Ok(Some(result)) => Ok(result.into()),
             Ok(None) => Err(ErrorData::invalid_params(
                 format!("unknown tool `{name}`"),
@@ -103,6 +109,25 @@ pub fn call_tool<'a, S: Server>(
                 .into())
             }
         }
+    }
+}
+
+/// Count a tool call under its name from the server's table, never the
+/// client's string (an unknown name is counted without it).
+fn record<S: Server>(
+    name: &str,
+    outcome: &std::thread::Result<Option<CallToolResult>>,
+    took: std::time::Duration,
+) {
+    let outcome = match outcome {
+        Ok(Some(result)) if result.is_error == Some(true) => ToolOutcome::Error,
+        Ok(Some(_)) => ToolOutcome::Ok,
+        Ok(None) => ToolOutcome::Unknown,
+        Err(_) => ToolOutcome::Panicked,
+    };
+    match S::tools().iter().find(|t| t.name == name) {
+        Some(tool) => telemetry::tool_call(&tool.name, outcome, took),
+        None => telemetry::tool_call(&Cow::Borrowed(""), ToolOutcome::Unknown, took),
     }
 }
 

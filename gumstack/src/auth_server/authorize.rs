@@ -26,6 +26,7 @@ use super::{
         client as client_rules,
     },
 };
+use crate::telemetry::{self, AuthorizationOutcome};
 use crate::{
     crypto,
     store::{ClientRecord, CodeRecord, PendingRecord, now},
@@ -56,6 +57,21 @@ pub(super) fn back_to_client<F>(
 }
 
 pub(super) async fn authorize<F: Flow>(
+    state: State<Arc<AuthServer<F>>>,
+    headers: HeaderMap,
+    query: Result<Query<AuthorizeRequest>, axum::extract::rejection::QueryRejection>,
+) -> Answer {
+    let answer = consent(state, headers, query).await;
+    telemetry::authorization(match answer {
+        Ok(_) => AuthorizationOutcome::Started,
+        Err(_) => AuthorizationOutcome::Refused,
+    });
+    answer
+}
+
+/// The consent page of a valid authorization request; an invalid one is
+/// refused (on a page, or sent back to a loopback client: both `Err`).
+async fn consent<F: Flow>(
     State(server): State<Arc<AuthServer<F>>>,
     headers: HeaderMap,
     query: Result<Query<AuthorizeRequest>, axum::extract::rejection::QueryRejection>,
@@ -82,12 +98,12 @@ pub(super) async fn authorize<F: Flow>(
     let accepted = match rules::check(&q, &server.resource) {
         Ok(accepted) => accepted,
         Err(e) if rules::errors_may_redirect(redirect_uri) => {
-            return Ok(back_to_client(
+            return Err(AuthError::Redirect(Box::new(back_to_client(
                 &server,
                 redirect_uri,
                 &[("error", e.error), ("error_description", &e.description)],
                 q.state.as_deref(),
-            ));
+            ))));
         }
         Err(e) => {
             return Err(AuthError::page(
@@ -252,6 +268,7 @@ pub(super) async fn consented<F>(
     let (pending, browser) = checked_pending(server, headers, &form.pending, &form.csrf).await?;
     if form.decision != "approve" {
         server.store.take_pending(&pending.id).await?;
+        telemetry::authorization(AuthorizationOutcome::Denied);
         return Err(AuthError::Redirect(Box::new(back_to_client(
             server,
             &pending.redirect_uri,
@@ -299,6 +316,7 @@ pub(super) async fn complete<F>(
             expires_at: now() + server.lifetimes.code.as_secs() as i64,
         })
         .await?;
+    telemetry::authorization(AuthorizationOutcome::Completed);
     Ok(back_to_client(
         server,
         &pending.redirect_uri,

@@ -20,6 +20,7 @@ use super::{
     Revocation,
     vault::{Owner, Vault},
 };
+use crate::telemetry::{self, RefreshOutcome};
 use crate::{
     AuthProvider, Error, ErrorKind, OAuthCredentials, Result, Revoked, Secret, TokenResponse,
     crypto,
@@ -174,6 +175,7 @@ impl OAuthGrants {
     async fn refresh(&self, record: &GrantRecord, tokens: StoredTokens) -> Result<StoredTokens> {
         let name = self.provider.name();
         let Some(refresh_token) = tokens.refresh_token.as_deref() else {
+            telemetry::upstream_refresh(RefreshOutcome::Refused);
             return Err(self
                 .disconnected(
                     &record.id,
@@ -186,10 +188,14 @@ impl OAuthGrants {
         let fresh = match refresh_with_retry(self.provider.as_ref(), refresh_token).await {
             Ok(fresh) => fresh,
             Err(e) if e.kind() == ErrorKind::Revoked => {
+                telemetry::upstream_refresh(RefreshOutcome::Refused);
                 tracing::info!(grant = record.id, "{name} refused the refresh token");
                 return Err(self.disconnected(&record.id, e).await);
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                telemetry::upstream_refresh(RefreshOutcome::Failed);
+                return Err(e);
+            }
         };
         let tokens = StoredTokens::from_response(fresh, tokens.refresh_token, tokens.scope);
         let owner = Owner {
@@ -203,7 +209,9 @@ impl OAuthGrants {
             owner,
             record.created_at,
         )
-        .await?;
+        .await
+        .inspect_err(|_| telemetry::upstream_refresh(RefreshOutcome::Failed))?;
+        telemetry::upstream_refresh(RefreshOutcome::Ok);
         Ok(tokens)
     }
 

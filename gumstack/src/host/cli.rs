@@ -25,6 +25,7 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_MAX_CONNECTIONS",
     "GUMSTACK_HEADER_TIMEOUT",
     "GUMSTACK_SHUTDOWN_GRACE",
+    "GUMSTACK_METRICS",
 ];
 
 #[derive(Parser, Debug)]
@@ -171,6 +172,10 @@ pub(crate) struct Serve {
         default_value_t = 10
     )]
     pub shutdown_grace: u64,
+    /// Serve Prometheus metrics at http://ADDR/metrics, on a listener of their
+    /// own (e.g. 127.0.0.1:9100); off by default.
+    #[arg(long, value_name = "ADDR", env = "GUMSTACK_METRICS")]
+    pub metrics: Option<SocketAddr>,
     /// For tests only: accept client metadata documents over http and on private
     /// addresses. Refused unless the public URL is a loopback address.
     #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]

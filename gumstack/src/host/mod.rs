@@ -9,6 +9,7 @@ pub(crate) mod creds;
 mod health;
 mod http;
 mod listener;
+mod metrics;
 mod modes;
 mod reconnect;
 mod shutdown;
@@ -52,6 +53,9 @@ where
     };
     let settings = settings::<S>(&serve, transport)?;
     let state = Arc::new(S::Auth::open(&serve.data.location(), S::NAME, transport).await?);
+    if let Some(addr) = serve.metrics {
+        metrics::spawn::<S>(addr, state.clone()).await?;
+    }
     creds::install(
         S::Auth::grants(&state),
         transport,

@@ -76,6 +76,8 @@ pub trait Store: Send + Sync + 'static {
     /// Every grant, oldest first, with the name its client registered; no
     /// sealed value is read.
     async fn list_grants(&self) -> Result<Vec<GrantSummary>>;
+    /// How many grants are connected (not waiting to be reconnected).
+    async fn count_connected_grants(&self) -> Result<u64>;
     /// Record that grant `id` was used at `at` (a later time only: a use
     /// recorded late by another replica never moves it back).
     async fn grant_used(&self, id: &str, at: Timestamp) -> Result<()>;

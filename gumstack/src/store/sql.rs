@@ -649,6 +649,13 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn count_connected_grants(&self) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants WHERE disconnected = 0")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count as u64)
+    }
+
     async fn grant_used(&self, id: &str, at: Timestamp) -> Result<()> {
         sqlx::query("UPDATE grants SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)")
             .bind(at)

@@ -61,6 +61,16 @@ impl<T: Credentials> HostMode for CredAuth<T> {
         state.grants.vault().check_key().await
     }
 
+    async fn active_grants(state: &State) -> Result<Option<u64>> {
+        state
+            .grants
+            .vault()
+            .store()
+            .count_connected_grants()
+            .await
+            .map(Some)
+    }
+
     async fn login(state: &State, name: &'static str) -> Result<()> {
         eprintln!(
             "Connect {name}: enter your credentials (stored encrypted in {}).",

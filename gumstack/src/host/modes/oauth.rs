@@ -83,6 +83,15 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
         state.grants()?.vault().check_key().await
     }
 
+    async fn active_grants(state: &State) -> Result<Option<u64>> {
+        state
+            .sessions
+            .store()
+            .count_connected_grants()
+            .await
+            .map(Some)
+    }
+
     async fn login(state: &State, name: &'static str) -> Result<()> {
         loopback_login(state.grants()?, name).await
     }
