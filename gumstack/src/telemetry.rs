@@ -89,14 +89,14 @@ impl ToolOutcome {
 
 /// A tool call of `tool` (a name from the server's table; ignored for
 /// `Unknown`) ended as `outcome` after `took`.
-pub fn tool_call(tool: &Cow<'static, str>, outcome: ToolOutcome, took: Duration) {
+pub fn tool_call(tool: Cow<'static, str>, outcome: ToolOutcome, took: Duration) {
     if !enabled() {
         return;
     }
     let tool = if outcome == ToolOutcome::Unknown {
         Cow::Borrowed("")
     } else {
-        tool.clone()
+        tool
     };
     ::metrics::counter!(TOOL_CALLS, "tool" => tool.clone(), "outcome" => outcome.label())
         .increment(1);

@@ -126,8 +126,8 @@ fn record<S: Server>(
         Err(_) => ToolOutcome::Panicked,
     };
     match S::tools().iter().find(|t| t.name == name) {
-        Some(tool) => telemetry::tool_call(&tool.name, outcome, took),
-        None => telemetry::tool_call(&Cow::Borrowed(""), ToolOutcome::Unknown, took),
+        Some(tool) => telemetry::tool_call(tool.name.clone(), outcome, took),
+        None => telemetry::tool_call(Cow::Borrowed(""), ToolOutcome::Unknown, took),
     }
 }
 
