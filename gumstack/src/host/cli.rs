@@ -63,10 +63,33 @@ pub(crate) enum Command {
     Serve(Serve),
     /// Print this server's config.yaml (auth type and credential fields).
     Config,
+    /// Check a deployment from outside as a client meets it, then authorize
+    /// as one; one line per problem with its fix, exit status 1 if any.
+    Diagnose(Diagnose),
     /// `login`, `logout`, `grants`, `rotate-key`: added by `parse_for` where
     /// the mode has grants.
     #[command(skip)]
     Admin(super::admin::Admin<DataOpts>),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct Diagnose {
+    /// The server's public URL, or its MCP URL.
+    #[arg(value_name = "URL", env = "GUMSTACK_PUBLIC_URL")]
+    pub url: String,
+    /// `cred` servers: a credential to complete the authorization with, for
+    /// each field of the form (repeat it).
+    #[arg(long = "cred", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub creds: Vec<(String, String)>,
+    /// Where the server keeps its state, to check the store and key too.
+    #[command(flatten)]
+    pub data: DataOpts,
+}
+
+fn name_value(arg: &str) -> std::result::Result<(String, String), String> {
+    arg.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("{arg:?} is not NAME=VALUE"))
 }
 
 /// Where a `cred`/`oauth` server keeps its state.

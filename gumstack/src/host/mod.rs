@@ -6,6 +6,7 @@ mod admin;
 mod cli;
 mod config;
 pub(crate) mod creds;
+mod diagnose;
 mod health;
 mod http;
 mod listener;
@@ -38,6 +39,14 @@ where
             Ok(())
         }
         Command::Serve(serve) => serve_with(server, serve).await,
+        Command::Diagnose(d) => {
+            diagnose::run::<S>(diagnose::Request {
+                url: d.url,
+                creds: d.creds,
+                location: d.data.location(),
+            })
+            .await
+        }
         Command::Admin(command) => admin::run::<S, _>(command, DataOpts::location).await,
     }
 }
