@@ -147,7 +147,7 @@ impl Check<'_> {
         let issuer = self.resource_metadata().await?;
         let endpoints = self.server_metadata(&issuer).await?;
         self.local_store::<S>(&request.location).await;
-        self.authorize::<S>(&endpoints, &request.creds).await
+        self.authorize(&endpoints, &request.creds).await
     }
 
     async fn get(&self, url: &str) -> std::result::Result<reqwest::Response, Problem> {
@@ -430,7 +430,7 @@ impl Check<'_> {
     }
 
     /// Register, consent, and the mode's next step.
-    async fn authorize<S: Server>(
+    async fn authorize(
         &mut self,
         endpoints: &Endpoints,
         creds: &[(String, String)],
