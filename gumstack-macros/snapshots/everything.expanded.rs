@@ -60,6 +60,14 @@ impl Everything {
         }
         Ok("Tool with progress executed successfully")
     }
+    /// Waits `ms` milliseconds (at most a minute), then says so: a call still
+    /// running when the server is asked to stop (tests/tests/lifecycle.rs).
+    #[tool(__gumstack_expanded)]
+    async fn wait(&self, ms: u64) -> String {
+        let ms = ms.min(60_000);
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        format!("waited {ms} ms")
+    }
     /// Always fails.
     #[tool(__gumstack_expanded)]
     fn test_error_handling(&self) -> gumstack::Result<String> {
@@ -203,6 +211,7 @@ const _: () = {
         ContextType as _, CredentialsType as _, TextArgType as _, ToolArgType as _,
         Unchecked as _,
     };
+    const _: () = <u64 as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
@@ -214,6 +223,7 @@ const _: () = {
     const _: () = <Vec<Content> as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
@@ -339,6 +349,17 @@ const _: () = {
                     { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
                     _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
                     ::gumstack::__private::OutputSchema:: < & 'static str > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]), ::gumstack::__private::tool("wait",
+                    ::core::option::Option::None,
+                    "Waits `ms` milliseconds (at most a minute), then says so: a call still\nrunning when the server is asked to stop (tests/tests/lifecycle.rs).",
+                    { let schema = ::gumstack::__private::InputSchema::new(); let schema
+                    = (& ::gumstack::__private::UserType:: < u64 > ::new()).param(schema,
+                    "ms", ::core::option::Option::None, true); schema.finish() }, {
+                    #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as _,
+                    StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
                     .output_schema() }, [::core::option::Option::None,
                     ::core::option::Option::None, ::core::option::Option::None,
                     ::core::option::Option::None]),
@@ -639,6 +660,39 @@ const _: () = {
                                     ::core::result::Result::Err(error) => {
                                         ::gumstack::__private::tool_error(error)
                                     }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "wait" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "wait",
+                                    arguments,
+                                );
+                                let __gumstack_arg_ms = (&::gumstack::__private::UserType::<
+                                    u64,
+                                >::new())
+                                    .required(&mut arguments, "ms");
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&["ms"])
+                                {
+                                    return error;
+                                }
+                                let (::core::option::Option::Some(__gumstack_arg_ms),) = (
+                                    __gumstack_arg_ms,
+                                ) else { ::core::unreachable!() };
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::gumstack::__private::{
+                                        IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                    };
+                                    (&::gumstack::__private::Output::new(
+                                        self.wait(__gumstack_arg_ms).await,
+                                    ))
+                                        .tool_result()
                                 }
                             }
                                 .await,
