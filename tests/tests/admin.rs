@@ -315,6 +315,11 @@ async fn grants_revoke_ends_one_users_tokens_and_not_the_others() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("\"no-such-grant\""), "{stderr}");
     assert!(output.stdout.is_empty());
+    // Ids are base64url and may start with `-`: an id, not a flag.
+    let output = s.admin(&["grants", "revoke", "-no-such-grant"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("\"-no-such-grant\""), "{stderr}");
 }
 
 /// The LAST USED column of the grant of client "Claude Desktop".

@@ -545,12 +545,15 @@ async fn a_restart_keeps_every_grant_and_a_wrong_key_or_auth_type_deletes_nothin
     .await;
     assert!(stderr.contains("GUMSTACK_SECRET_KEY"), "{stderr}");
 
-    // A server of another auth type refuses the store.
+    // A server of another auth type refuses the store (once its own settings
+    // are complete: those are checked before anything is opened).
     let stderr = start_up_error(
         "linear",
         &[
             ("GUMSTACK_DATA_DIR", &dir),
             ("GUMSTACK_SECRET_KEY", TEST_KEY),
+            ("LINEAR_CLIENT_ID", "id"),
+            ("LINEAR_CLIENT_SECRET", "secret"),
         ],
         &["serve", "--http", "127.0.0.1:0"],
     )

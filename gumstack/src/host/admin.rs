@@ -74,6 +74,9 @@ pub(crate) enum Grants<D: Args> {
     /// revoked at the provider first, where it has a revocation endpoint.
     Revoke {
         /// The grant's id, as `grants list` shows it.
+        // Ids are base64url: one in 32 starts with `-`, which must not read
+        // as a flag.
+        #[arg(allow_hyphen_values = true)]
         id: String,
         #[command(flatten)]
         data: D,
