@@ -65,6 +65,9 @@ pub(crate) trait HostMode {
     /// What a running server of this mode keeps.
     type State: Send + Sync + 'static;
 
+    /// The options of `login` in this mode (`oauth`: the callback's port).
+    type LoginOptions: clap::Args + std::fmt::Debug + Send + 'static;
+
     /// Check the mode's own settings (the provider's env vars) before anything
     /// is opened or created, so that start-up reports every missing setting
     /// at once.
@@ -111,7 +114,11 @@ pub(crate) trait HostMode {
     }
 
     /// `login`: connect the local (stdio) user.
-    fn login(state: &Self::State, name: &'static str) -> impl Future<Output = Result<()>> + Send;
+    fn login(
+        state: &Self::State,
+        name: &'static str,
+        options: Self::LoginOptions,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// `logout`: forget the local user.
     fn logout(state: &Self::State, name: &'static str) -> impl Future<Output = Result<()>> + Send;
@@ -124,6 +131,10 @@ pub(crate) trait HostMode {
         id: &str,
     ) -> impl Future<Output = Result<Option<Revocation>>> + Send;
 }
+
+/// `login` of a mode that takes no options.
+#[derive(clap::Args, Debug)]
+pub(crate) struct NoOptions {}
 
 mod sealed {
     pub trait Sealed {}

@@ -20,8 +20,10 @@ async fn login_over_a_loopback_callback_then_serve_and_logout() {
     env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
 
+    // A fixed port, as an OAuth app that lists one exact redirect URI needs.
+    let port = gumstack_tests::free_port();
     let mut login = example("oauth2", &env)
-        .arg("login")
+        .args(["login", "--port", &port.to_string()])
         .stdin(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -45,6 +47,7 @@ async fn login_over_a_loopback_callback_then_serve_and_logout() {
         .find(|(k, _)| k == "redirect_uri")
         .map(|(_, v)| v.into_owned())
         .expect("redirect_uri in the provider URL");
+    assert_eq!(callback, format!("http://127.0.0.1:{port}/callback"));
     let forged = reqwest::get(format!("{callback}?code=forged&state=forged"))
         .await
         .unwrap();

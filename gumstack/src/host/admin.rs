@@ -48,10 +48,15 @@ With the generated key file (<data dir>/secret.key, SQLite):
 // The operator's commands. (No doc comment: on a flattened enum, clap would
 // make it the about text of the server's whole command line.)
 #[derive(Subcommand, Debug)]
-pub(crate) enum Admin<D: Args> {
+pub(crate) enum Admin<D: Args, L: Args> {
     /// Connect the local user (for `serve --stdio`): asks for each credential,
     /// or signs in at the provider in the browser.
-    Login(D),
+    Login {
+        #[command(flatten)]
+        options: L,
+        #[command(flatten)]
+        data: D,
+    },
     /// Forget the local user's stored credentials.
     Logout(D),
     /// List or revoke the users' grants (their connections to this server).
@@ -83,6 +88,9 @@ pub(crate) enum Grants<D: Args> {
     },
 }
 
+/// The options of `login` in server `S`'s mode.
+pub(crate) type LoginOptions<S> = <<S as Server>::Auth as HostMode>::LoginOptions;
+
 /// Server `S`'s command line with these commands when its mode keeps grants
 /// and a key (`cred`, `oauth`). A `none` server's does not offer them: its help
 /// does not list them, and it refuses them as unknown commands.
@@ -90,22 +98,22 @@ pub(crate) fn offer<S: Server, D: Args>(command: clap::Command) -> clap::Command
     if S::Auth::KIND == "none" {
         command
     } else {
-        Admin::<D>::augment_subcommands(command)
+        Admin::<D, LoginOptions<S>>::augment_subcommands(command)
     }
 }
 
 /// The operator command the command line chose, if it chose one (wrong
 /// arguments exit with clap's message).
-pub(crate) fn chosen<D: Args>(matches: &ArgMatches) -> Option<Admin<D>> {
+pub(crate) fn chosen<D: Args, L: Args>(matches: &ArgMatches) -> Option<Admin<D, L>> {
     let (name, _) = matches.subcommand()?;
-    Admin::<D>::has_subcommand(name)
+    Admin::<D, L>::has_subcommand(name)
         .then(|| Admin::from_arg_matches(matches).unwrap_or_else(|e| e.exit()))
 }
 
 /// Run an operator command on the store `location` of each command's data
 /// arguments says.
 pub(crate) async fn run<S: Server, D: Args>(
-    command: Admin<D>,
+    command: Admin<D, LoginOptions<S>>,
     location: impl Fn(&D) -> Location,
 ) -> Result<()> {
     // Not offered to `none` servers; this is for a caller that got here anyway.
@@ -115,9 +123,9 @@ pub(crate) async fn run<S: Server, D: Args>(
         ));
     }
     match command {
-        Admin::Login(data) => {
+        Admin::Login { options, data } => {
             let state = S::Auth::open(&location(&data), S::NAME, Transport::Stdio).await?;
-            S::Auth::login(&state, S::NAME).await
+            S::Auth::login(&state, S::NAME, options).await
         }
         Admin::Logout(data) => {
             let state = S::Auth::open(&location(&data), S::NAME, Transport::Stdio).await?;

@@ -30,14 +30,17 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
 
 #[derive(Parser, Debug)]
 #[command(disable_version_flag = false)]
-pub(crate) struct Cli {
+pub(crate) struct Cli<L: Args> {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Command<L>,
 }
 
-impl Cli {
+impl<L: Args> Cli<L> {
     /// Parse with the server's own name and version, not gumstack's.
-    pub fn parse_for<S: Server>() -> Self {
+    pub fn parse_for<S: Server>() -> Self
+    where
+        S::Auth: crate::mode::HostMode<LoginOptions = L>,
+    {
         use clap::{CommandFactory, FromArgMatches};
         let about = match S::INSTRUCTIONS {
             Some(instructions) => format!("{}: {instructions}", S::NAME),
@@ -58,7 +61,7 @@ impl Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub(crate) enum Command {
+pub(crate) enum Command<L: Args> {
     /// Serve MCP over stdio (for a local client) or streamable HTTP.
     Serve(Serve),
     /// Print this server's config.yaml (auth type and credential fields).
@@ -69,7 +72,7 @@ pub(crate) enum Command {
     /// `login`, `logout`, `grants`, `rotate-key`: added by `parse_for` where
     /// the mode has grants.
     #[command(skip)]
-    Admin(super::admin::Admin<DataOpts>),
+    Admin(super::admin::Admin<DataOpts, L>),
 }
 
 #[derive(Args, Debug)]

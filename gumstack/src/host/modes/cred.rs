@@ -16,7 +16,7 @@ use crate::{
     CredentialField, Credentials, Error, ErrorKind, Result,
     auth_server::{CredFlow, Settings},
     grants::{CredGrants, LOCAL_GRANT, Revocation, Vault},
-    mode::{AuthMode, CredAuth, HostMode, Transport},
+    mode::{AuthMode, CredAuth, HostMode, NoOptions, Transport},
     store::{Location, Sessions},
 };
 
@@ -28,6 +28,7 @@ pub(crate) struct State {
 
 impl<T: Credentials> HostMode for CredAuth<T> {
     type State = State;
+    type LoginOptions = NoOptions;
 
     async fn open(location: &Location, name: &'static str, _: Transport) -> Result<State> {
         let place = location.place(name)?;
@@ -71,7 +72,7 @@ impl<T: Credentials> HostMode for CredAuth<T> {
             .map(Some)
     }
 
-    async fn login(state: &State, name: &'static str) -> Result<()> {
+    async fn login(state: &State, name: &'static str, _: NoOptions) -> Result<()> {
         eprintln!(
             "Connect {name}: enter your credentials (stored encrypted in {}).",
             state.data_dir.display()

@@ -11,7 +11,7 @@ use crate::{
     Credentials, Error, Result,
     auth_server::Settings,
     grants::Revocation,
-    mode::{AuthMode, HostMode, NoAuth, Transport},
+    mode::{AuthMode, HostMode, NoAuth, NoOptions, Transport},
     store::{self, Location, Sessions},
 };
 
@@ -21,6 +21,7 @@ pub(crate) struct State {
 
 impl<T: Credentials> HostMode for NoAuth<T> {
     type State = State;
+    type LoginOptions = NoOptions;
 
     async fn open(location: &Location, name: &'static str, _: Transport) -> Result<State> {
         let sessions = match &location.database_url {
@@ -52,7 +53,7 @@ impl<T: Credentials> HostMode for NoAuth<T> {
         }
     }
 
-    async fn login(_: &State, _: &'static str) -> Result<()> {
+    async fn login(_: &State, _: &'static str, _: NoOptions) -> Result<()> {
         Err(Error::config(
             "this server has `auth = none`: its credentials come from env vars, there is nothing to log in to",
         ))

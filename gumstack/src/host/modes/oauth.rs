@@ -37,6 +37,7 @@ impl State {
 
 impl<P: AuthProvider> HostMode for OAuth<P> {
     type State = State;
+    type LoginOptions = LoginOptions;
 
     fn provider() -> Option<ProviderDescription> {
         Some(P::describe())
@@ -92,8 +93,8 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
             .map(Some)
     }
 
-    async fn login(state: &State, name: &'static str) -> Result<()> {
-        loopback_login(state.grants()?, name).await
+    async fn login(state: &State, name: &'static str, options: LoginOptions) -> Result<()> {
+        loopback_login(state.grants()?, name, options.port.unwrap_or(0)).await
     }
 
     async fn logout(state: &State, name: &'static str) -> Result<()> {
@@ -113,9 +114,15 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
 
 /// `login`: the provider's page in a browser, with the answer caught by a
 /// one-shot server on a loopback port.
-async fn loopback_login(grants: &OAuthGrants, name: &'static str) -> Result<()> {
+async fn loopback_login(grants: &OAuthGrants, name: &'static str, port: u16) -> Result<()> {
     let provider = grants.provider();
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", login_port()?)).await?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| {
+            Error::config(format!(
+                "cannot listen on 127.0.0.1:{port} for the sign-in callback: {e}"
+            ))
+        })?;
     let redirect_uri = format!(
         "http://127.0.0.1:{}/callback",
         listener.local_addr()?.port()
@@ -213,13 +220,12 @@ fn provider<P: AuthProvider>(transport: Transport) -> Result<Option<P>> {
     }
 }
 
-/// `GUMSTACK_LOGIN_PORT` fixes the loopback port (for OAuth apps that need an
-/// exact redirect URI).
-fn login_port() -> Result<u16> {
-    match std::env::var("GUMSTACK_LOGIN_PORT") {
-        Ok(port) => port.parse().map_err(|_| {
-            Error::config(format!("GUMSTACK_LOGIN_PORT={port:?} is not a port number"))
-        }),
-        Err(_) => Ok(0),
-    }
+/// `login` of an `oauth` server.
+#[derive(clap::Args, Debug)]
+pub(crate) struct LoginOptions {
+    /// The loopback port the provider sends the browser back to,
+    /// `http://127.0.0.1:PORT/callback`: the OAuth app must list it. Default:
+    /// any free port (for providers that accept any loopback port).
+    #[arg(long, value_name = "PORT", env = "GUMSTACK_LOGIN_PORT")]
+    port: Option<u16>,
 }
