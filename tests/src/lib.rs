@@ -421,3 +421,49 @@ impl MetadataDocument {
         oauth::OAuthClient::with_document(mcp_url, &self.url, oauth::REDIRECT_URI)
     }
 }
+
+/// The `oauth2` example against gumstack's mock provider, in its own data
+/// directory, with the fixed test key.
+pub struct OAuthServer {
+    pub provider: gumstack::testing::MockProvider,
+    pub server: HttpServer,
+    pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl OAuthServer {
+    /// Started with these settings too (each replaces the default of its name).
+    pub async fn start(extra: &[(&str, &str)]) -> Self {
+        let provider = gumstack::testing::MockProvider::start().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut env: Vec<(String, String)> = provider.env();
+        env.push((
+            "GUMSTACK_DATA_DIR".into(),
+            dir.path().to_str().expect("utf-8 temp path").into(),
+        ));
+        env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
+        for (k, v) in extra {
+            env.retain(|(name, _)| name != k);
+            env.push(((*k).into(), (*v).into()));
+        }
+        let server = {
+            let env: Vec<(&str, &str)> =
+                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            HttpServer::start("oauth2", &env, &[]).await
+        };
+        Self {
+            provider,
+            server,
+            dir,
+            env,
+        }
+    }
+
+    /// The settings it runs with, for other commands of the same binary.
+    pub fn env(&self) -> Vec<(&str, &str)> {
+        self.env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+}

@@ -5,44 +5,15 @@
 
 use std::time::Duration;
 
-use gumstack::testing::{MockProvider, RefreshFailure};
+use gumstack::testing::RefreshFailure;
 use gumstack_tests::{
-    CredServer, HttpServer, MetadataDocument, TEST_KEY, first_text,
+    CredServer, HttpServer, MetadataDocument, OAuthServer, TEST_KEY, first_text,
     oauth::{Browser, OAuthClient, Page, connect_with_token, pkce},
     rows, until_tokens_expire,
 };
 use reqwest::StatusCode;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
-
-/// The `oauth2` example against a mock provider, in its own data directory.
-struct OAuthServer {
-    provider: MockProvider,
-    server: HttpServer,
-    dir: tempfile::TempDir,
-}
-
-async fn oauth_server(extra: &[(&str, &str)]) -> OAuthServer {
-    let provider = MockProvider::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut env: Vec<(String, String)> = provider.env();
-    env.push((
-        "GUMSTACK_DATA_DIR".into(),
-        dir.path().to_str().unwrap().into(),
-    ));
-    env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
-    for (k, v) in extra {
-        env.retain(|(name, _)| name != k);
-        env.push(((*k).into(), (*v).into()));
-    }
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let server = HttpServer::start("oauth2", &env, &[]).await;
-    OAuthServer {
-        provider,
-        server,
-        dir,
-    }
-}
 
 async fn status(method: reqwest::Method, url: &str) -> StatusCode {
     reqwest::Client::builder()
@@ -76,7 +47,7 @@ async fn consent_page(client: &OAuthClient, state: &str) -> (Page, String, Strin
 
 #[tokio::test]
 async fn an_oauth_server_has_no_credentials_form_so_skipping_the_provider_stores_nothing() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     let client = OAuthClient::register(&s.server.url).await;
     let (consent, pending, csrf) = consent_page(&client, "s").await;
     let to_provider = client.decide(&consent, "approve").await;
@@ -116,7 +87,7 @@ async fn each_mode_mounts_only_its_own_routes() {
     use reqwest::Method;
     let weather = HttpServer::start("weather", &[("WEATHER_API_KEY", "k")], &[]).await;
     let cred = CredServer::start().await;
-    let oauth = oauth_server(&[]).await;
+    let oauth = OAuthServer::start(&[]).await;
     // (path, method, mounted on none / cred / oauth)
     let table: &[(&str, Method, [bool; 3])] = &[
         (
@@ -186,7 +157,7 @@ async fn disconnected_grant(s: &OAuthServer, client: &OAuthClient, user: &str) -
 
 #[tokio::test]
 async fn a_reconnect_link_opened_in_another_browser_never_reaches_the_provider() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     let owner = OAuthClient::register(&s.server.url).await;
     let (link, _) = disconnected_grant(&s, &owner, "ada").await;
 
@@ -219,7 +190,7 @@ async fn a_reconnect_link_opened_in_another_browser_never_reaches_the_provider()
 
 #[tokio::test]
 async fn a_reconnect_as_another_account_is_refused_and_changes_nothing() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     let client = OAuthClient::register(&s.server.url).await;
     let (link, refresh) = disconnected_grant(&s, &client, "ada").await;
     let done = client.reconnect_as(&link, "mallory").await;
@@ -261,7 +232,7 @@ async fn a_reconnect_as_another_account_is_refused_and_changes_nothing() {
 async fn a_provider_that_names_no_account_cannot_reconnect_a_grant() {
     // No userinfo URL: every account is called "mock" and has no id, the case
     // where a nickname check let anyone's account in.
-    let s = oauth_server(&[("OAUTH_USERINFO_URL", "")]).await;
+    let s = OAuthServer::start(&[("OAUTH_USERINFO_URL", "")]).await;
     let client = OAuthClient::register(&s.server.url).await;
     let (link, _) = disconnected_grant(&s, &client, "ada").await;
     let done = client.reconnect_as(&link, "mallory").await;
@@ -356,7 +327,7 @@ async fn form_posts_from_another_site_are_refused_even_with_a_valid_cookie_and_t
 
 #[tokio::test]
 async fn a_reconnect_form_posted_from_another_site_is_refused() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     let client = OAuthClient::register(&s.server.url).await;
     let (link, _) = disconnected_grant(&s, &client, "ada").await;
     let page = client.browser.get(&link).await;
@@ -477,7 +448,7 @@ async fn invalid_requests_of_a_remote_client_show_a_page_and_only_a_denial_redir
 
 #[tokio::test]
 async fn five_second_tokens_are_refreshed_once_per_expiry_however_many_calls_race() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     s.provider.set_token_lifetime(Duration::from_secs(5));
     let client = OAuthClient::register(&s.server.url).await;
     let (access, _) = client.oauth_tokens("ada").await;
@@ -502,7 +473,7 @@ async fn five_second_tokens_are_refreshed_once_per_expiry_however_many_calls_rac
 
 #[tokio::test]
 async fn a_refresh_while_disconnected_does_not_spend_the_refresh_token() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     let client = OAuthClient::register(&s.server.url).await;
     let (link, refresh) = disconnected_grant(&s, &client, "ada").await;
     // The client's 401 makes it refresh before the user has reconnected.
@@ -703,7 +674,7 @@ async fn a_data_directory_others_can_write_is_refused() {
 
 #[tokio::test]
 async fn the_provider_leg_verifier_is_sealed_at_rest() {
-    let s = oauth_server(&[]).await;
+    let s = OAuthServer::start(&[]).await;
     let client = OAuthClient::register(&s.server.url).await;
     let to_provider = client.approve(&pkce().1, "s").await;
     assert_eq!(to_provider.status, StatusCode::SEE_OTHER);

@@ -4,8 +4,7 @@
 //! URL is not the one clients use, an `oauth` server (up to the provider), a
 //! `none` server, and an address where nothing listens.
 
-use gumstack::testing::MockProvider;
-use gumstack_tests::{CredServer, HttpServer, TEST_KEY, free_port, rows, run_example};
+use gumstack_tests::{CredServer, HttpServer, OAuthServer, TEST_KEY, free_port, rows, run_example};
 
 /// `diagnose` of example `name` with `env` and `args`: its exit status and stdout.
 async fn diagnose(name: &str, env: &[(&str, &str)], args: &[&str]) -> (bool, String) {
@@ -96,16 +95,9 @@ async fn a_public_url_that_is_not_the_clients_url_is_named_with_its_fix() {
 
 #[tokio::test]
 async fn an_oauth_deployment_is_checked_up_to_the_provider() {
-    let provider = MockProvider::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut env: Vec<(String, String)> = provider.env();
-    env.push((
-        "GUMSTACK_DATA_DIR".into(),
-        dir.path().to_str().unwrap().into(),
-    ));
-    env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let server = HttpServer::start("oauth2", &env, &[]).await;
+    let s = OAuthServer::start(&[]).await;
+    let server = &s.server;
+    let env = s.env();
     let (ok, report) = diagnose("oauth2", &env, &[&server.url]).await;
     assert!(ok, "{report}");
     let callback = server.url.replace("/mcp", "/auth/callback");

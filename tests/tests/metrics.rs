@@ -5,9 +5,8 @@
 
 use std::time::Duration;
 
-use gumstack::testing::MockProvider;
 use gumstack_tests::{
-    HttpServer, TEST_KEY, free_port,
+    OAuthServer, free_port,
     oauth::{OAuthClient, connect_with_token, pkce},
     until_tokens_expire,
 };
@@ -37,18 +36,9 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 
 #[tokio::test]
 async fn an_operator_sees_calls_refreshes_authorizations_and_grants() {
-    let provider = MockProvider::start().await;
-    let dir = tempfile::tempdir().unwrap();
     let metrics = format!("127.0.0.1:{}", free_port());
-    let mut env: Vec<(String, String)> = provider.env();
-    env.push((
-        "GUMSTACK_DATA_DIR".into(),
-        dir.path().to_str().unwrap().into(),
-    ));
-    env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
-    env.push(("GUMSTACK_METRICS".into(), metrics.clone()));
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let server = HttpServer::start("oauth2", &env, &[]).await;
+    let s = OAuthServer::start(&[("GUMSTACK_METRICS", &metrics)]).await;
+    let (provider, server) = (&s.provider, &s.server);
 
     // Nothing yet but the help of what will come.
     let before = scrape(&metrics).await;
@@ -142,16 +132,8 @@ async fn an_operator_sees_calls_refreshes_authorizations_and_grants() {
 
 #[tokio::test]
 async fn without_the_setting_nothing_is_served() {
-    let provider = MockProvider::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut env: Vec<(String, String)> = provider.env();
-    env.push((
-        "GUMSTACK_DATA_DIR".into(),
-        dir.path().to_str().unwrap().into(),
-    ));
-    env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let server = HttpServer::start("oauth2", &env, &[]).await;
+    let s = OAuthServer::start(&[]).await;
+    let server = &s.server;
     assert!(!server.log().contains("metrics"), "{}", server.log());
     let on_mcp = reqwest::get(server.url.replace("/mcp", "/metrics"))
         .await

@@ -3,35 +3,18 @@
 
 use std::time::Duration;
 
-use gumstack::testing::{MockProvider, RefreshFailure};
+use gumstack::testing::RefreshFailure;
 use gumstack_tests::{
-    Client, HttpServer, TEST_KEY, first_text,
+    Client, OAuthServer, first_text,
     oauth::{OAuthClient, connect_with_token, pkce},
     until_tokens_expire,
 };
 use reqwest::StatusCode;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 
-struct Setup {
-    provider: MockProvider,
-    server: HttpServer,
-    _dir: tempfile::TempDir,
-}
-
-async fn setup() -> Setup {
-    let provider = MockProvider::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let dir_path = dir.path().to_str().unwrap().to_owned();
-    let mut env: Vec<(String, String)> = provider.env();
-    env.push(("GUMSTACK_DATA_DIR".into(), dir_path));
-    env.push(("GUMSTACK_SECRET_KEY".into(), TEST_KEY.into()));
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let server = HttpServer::start("oauth2", &env, &[]).await;
-    Setup {
-        provider,
-        server,
-        _dir: dir,
-    }
+/// Each test's own server: the `oauth2` example on a mock provider.
+async fn setup() -> OAuthServer {
+    OAuthServer::start(&[]).await
 }
 
 async fn whoami(client: &Client) -> CallToolResult {
