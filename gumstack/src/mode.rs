@@ -68,21 +68,19 @@ pub(crate) trait HostMode {
     /// The options of `login` in this mode (`oauth`: the callback's port).
     type LoginOptions: clap::Args + std::fmt::Debug + Send + 'static;
 
-    /// Check the mode's own settings (the provider's env vars) before anything
-    /// is opened or created, so that start-up reports every missing setting
-    /// at once.
-    fn check_settings(transport: Transport) -> Result<()> {
-        let _ = transport;
-        Ok(())
-    }
+    /// What the mode reads from env vars (`oauth`: the provider).
+    type Settings: Send;
+
+    /// Read the mode's own settings before anything is opened or created, so
+    /// that start-up reports every missing one at once. Over stdio,
+    /// development variables may stand in for an unconfigured provider.
+    fn settings(transport: Transport) -> Result<Self::Settings>;
 
     /// Open the state of server `name` (store, key, grants) at `location`.
-    /// Over stdio, development variables may stand in for an unconfigured
-    /// provider.
     fn open(
         location: &Location,
         name: &'static str,
-        transport: Transport,
+        settings: Self::Settings,
     ) -> impl Future<Output = Result<Self::State>> + Send;
 
     /// What `creds()` reads: the mode's grants.

@@ -124,11 +124,21 @@ pub(crate) async fn run<S: Server, D: Args>(
     }
     match command {
         Admin::Login { options, data } => {
-            let state = S::Auth::open(&location(&data), S::NAME, Transport::Stdio).await?;
+            let state = S::Auth::open(
+                &location(&data),
+                S::NAME,
+                S::Auth::settings(Transport::Stdio)?,
+            )
+            .await?;
             S::Auth::login(&state, S::NAME, options).await
         }
         Admin::Logout(data) => {
-            let state = S::Auth::open(&location(&data), S::NAME, Transport::Stdio).await?;
+            let state = S::Auth::open(
+                &location(&data),
+                S::NAME,
+                S::Auth::settings(Transport::Stdio)?,
+            )
+            .await?;
             S::Auth::logout(&state, S::NAME).await
         }
         Admin::Grants(Grants::List(data)) => list::<S>(&existing::<S>(&location(&data))?).await,
@@ -160,7 +170,7 @@ async fn list<S: Server>(place: &Place) -> Result<()> {
 
 async fn revoke<S: Server>(location: &Location, id: &str) -> Result<()> {
     existing::<S>(location)?;
-    let state = S::Auth::open(location, S::NAME, Transport::Stdio).await?;
+    let state = S::Auth::open(location, S::NAME, S::Auth::settings(Transport::Stdio)?).await?;
     let Some(revocation) = S::Auth::revoke(&state, id).await? else {
         return Err(Error::config(format!(
             "there is no grant with id {id:?}: `{} grants list` shows them",

@@ -60,8 +60,8 @@ where
     } else {
         Transport::Stdio
     };
-    let settings = settings::<S>(&serve, transport)?;
-    let state = Arc::new(S::Auth::open(&serve.data.location(), S::NAME, transport).await?);
+    let (settings, mode) = settings::<S>(&serve, transport)?;
+    let state = Arc::new(S::Auth::open(&serve.data.location(), S::NAME, mode).await?);
     if let Some(addr) = serve.metrics {
         metrics::spawn::<S>(addr, state.clone()).await?;
     }
@@ -94,7 +94,11 @@ where
 /// Every setting checked before anything is opened or created: the HTTP
 /// settings, the env vars of a `none` server's credentials, the provider's.
 /// All problems are reported at once, one per line.
-fn settings<S: Server>(serve: &Serve, transport: Transport) -> Result<Option<cli::HttpSettings>> {
+#[allow(clippy::type_complexity)]
+fn settings<S: Server>(
+    serve: &Serve,
+    transport: Transport,
+) -> Result<(Option<cli::HttpSettings>, <S::Auth as HostMode>::Settings)> {
     let mut problems = Vec::new();
     let http = match serve.http.map(|_| serve.http_settings()).transpose() {
         Ok(http) => http,
@@ -104,11 +108,11 @@ fn settings<S: Server>(serve: &Serve, transport: Transport) -> Result<Option<cli
         }
     };
     problems.extend(S::__prepare().err());
-    problems.extend(S::Auth::check_settings(transport).err());
-    match problems.len() {
-        0 => Ok(http),
-        1 => Err(problems.remove(0)),
-        n => Err(Error::config(format!(
+    let mode = S::Auth::settings(transport).map_err(|e| problems.push(e));
+    match (problems.len(), mode) {
+        (0, Ok(mode)) => Ok((http, mode)),
+        (1, _) => Err(problems.remove(0)),
+        (n, _) => Err(Error::config(format!(
             "{n} problems with the settings:\n  {}",
             problems
                 .iter()

@@ -414,7 +414,8 @@ impl Check<'_> {
             if !place.has_store() {
                 return Ok(false);
             }
-            let state = S::Auth::open(location, S::NAME, Transport::Http).await?;
+            let state =
+                S::Auth::open(location, S::NAME, S::Auth::settings(Transport::Http)?).await?;
             S::Auth::ready(&state).await.map(|()| true)
         };
         match outcome.await {

@@ -29,8 +29,13 @@ pub(crate) struct State {
 impl<T: Credentials> HostMode for CredAuth<T> {
     type State = State;
     type LoginOptions = NoOptions;
+    type Settings = ();
 
-    async fn open(location: &Location, name: &'static str, _: Transport) -> Result<State> {
+    fn settings(_: Transport) -> Result<()> {
+        Ok(())
+    }
+
+    async fn open(location: &Location, name: &'static str, (): ()) -> Result<State> {
         let place = location.place(name)?;
         let vault = Vault::open(&place, Self::KIND).await?;
         Ok(State {

@@ -22,8 +22,13 @@ pub(crate) struct State {
 impl<T: Credentials> HostMode for NoAuth<T> {
     type State = State;
     type LoginOptions = NoOptions;
+    type Settings = ();
 
-    async fn open(location: &Location, name: &'static str, _: Transport) -> Result<State> {
+    fn settings(_: Transport) -> Result<()> {
+        Ok(())
+    }
+
+    async fn open(location: &Location, name: &'static str, (): ()) -> Result<State> {
         let sessions = match &location.database_url {
             Some(_) => {
                 let store = store::open_for(&location.place(name)?, Self::KIND).await?;

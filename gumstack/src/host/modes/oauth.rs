@@ -43,13 +43,14 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
         Some(P::describe())
     }
 
-    fn check_settings(transport: Transport) -> Result<()> {
-        provider::<P>(transport).map(drop)
+    /// The provider; `None` when development tokens stand in for it.
+    type Settings = Option<P>;
+
+    fn settings(transport: Transport) -> Result<Option<P>> {
+        provider::<P>(transport)
     }
 
-    async fn open(location: &Location, name: &'static str, transport: Transport) -> Result<State> {
-        // The provider first: a missing client id creates no store.
-        let provider = provider::<P>(transport)?;
+    async fn open(location: &Location, name: &'static str, provider: Option<P>) -> Result<State> {
         let vault = Vault::open(&location.place(name)?, Self::KIND).await?;
         let sessions = Arc::new(Sessions::new(vault.store().clone()));
         let grants = provider.map(|provider| Arc::new(OAuthGrants::new(vault, provider)));
