@@ -166,3 +166,38 @@ pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
 pub(crate) fn message(status: StatusCode, title: &str, detail: &str) -> Response {
     render(status, &Message { title, detail })
 }
+
+/// A form input's value in one of these pages, `name="x" value="y"` as the
+/// templates write it, unescaped: how a program (the testing kit's browser,
+/// `diagnose`) reads the hidden fields it must send back.
+pub(crate) fn input_value(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let rest = &page[at..];
+    let value = rest.find("value=\"")? + "value=\"".len();
+    let end = rest[value..].find('"')?;
+    Some(html_unescape(&rest[value..value + end]))
+}
+
+/// Undo askama's HTML escaping of an attribute value.
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::input_value;
+
+    #[test]
+    fn input_values_are_read_from_the_pages_and_unescaped() {
+        let page = r#"<input type="hidden" name="pending" value="abc-1"><input type="hidden" name="csrf" value="t_2"><input name="note" value="a &amp; &quot;b&quot; &lt;c&gt;">"#;
+        assert_eq!(input_value(page, "pending").as_deref(), Some("abc-1"));
+        assert_eq!(input_value(page, "csrf").as_deref(), Some("t_2"));
+        assert_eq!(input_value(page, "note").as_deref(), Some(r#"a & "b" <c>"#));
+        assert_eq!(input_value(page, "grant"), None);
+    }
+}

@@ -28,12 +28,7 @@ pub struct Page {
 impl Page {
     /// A hidden or text input's value: `name="x" value="y"` as the templates write it.
     pub fn input(&self, name: &str) -> Option<String> {
-        let marker = format!("name=\"{name}\"");
-        let at = self.body.find(&marker)?;
-        let rest = &self.body[at..];
-        let value = rest.find("value=\"")? + "value=\"".len();
-        let end = rest[value..].find('"')?;
-        Some(html_unescape(&rest[value..value + end]))
+        crate::auth_server::input_value(&self.body, name)
     }
 
     /// A query parameter of the redirect.
@@ -43,15 +38,6 @@ impl Page {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     }
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// A browser: keeps cookies, does not follow redirects (the tests read them).

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::{
-    Error, Result, Server, crypto,
+    Error, Result, Server, auth_server, crypto,
     mode::{AuthMode, HostMode, Transport},
     store::Location,
 };
@@ -502,8 +502,8 @@ impl Check<'_> {
         );
         let cookie = consent.cookie_header();
         let (Some(pending), Some(csrf)) = (
-            rules::hidden_input(&consent.body, "pending"),
-            rules::hidden_input(&consent.body, "csrf"),
+            auth_server::input_value(&consent.body, "pending"),
+            auth_server::input_value(&consent.body, "csrf"),
         ) else {
             self.report.problem(Problem::new(
                 "the consent page has no form",
@@ -598,8 +598,8 @@ impl Check<'_> {
             );
             return Ok(());
         }
-        let pending = rules::hidden_input(&form.body, "pending").unwrap_or_default();
-        let csrf = rules::hidden_input(&form.body, "csrf").unwrap_or_default();
+        let pending = auth_server::input_value(&form.body, "pending").unwrap_or_default();
+        let csrf = auth_server::input_value(&form.body, "csrf").unwrap_or_default();
         let mut fields: Vec<(&str, &str)> = vec![("pending", &pending), ("csrf", &csrf)];
         fields.extend(creds.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let done = self
@@ -689,8 +689,8 @@ impl Check<'_> {
             return;
         };
         let (Some(grant), Some(csrf)) = (
-            rules::hidden_input(&accounts.body, "grant"),
-            rules::hidden_input(&accounts.body, "csrf"),
+            auth_server::input_value(&accounts.body, "grant"),
+            auth_server::input_value(&accounts.body, "csrf"),
         ) else {
             self.report.note("the grant made by diagnose could not be found on /accounts: revoke it with `grants list` / `grants revoke`");
             return;

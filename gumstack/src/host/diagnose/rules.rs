@@ -126,13 +126,6 @@ pub(crate) fn cookie_problem(set_cookie: &[String], https: bool) -> Option<Strin
     None
 }
 
-/// The value of hidden field `name` in a page of this server.
-pub(crate) fn hidden_input(page: &str, name: &str) -> Option<String> {
-    let at = page.find(&format!("name=\"{name}\" value=\""))?;
-    let rest = &page[at + name.len() + 15..];
-    Some(rest[..rest.find('"')?].to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,13 +244,5 @@ mod tests {
                 Some(word) => assert!(found.unwrap().contains(word), "{set_cookie:?}"),
             }
         }
-    }
-
-    #[test]
-    fn hidden_inputs_are_read_from_the_pages() {
-        let page = r#"<input type="hidden" name="pending" value="abc-1"><input type="hidden" name="csrf" value="t_2">"#;
-        assert_eq!(hidden_input(page, "pending").as_deref(), Some("abc-1"));
-        assert_eq!(hidden_input(page, "csrf").as_deref(), Some("t_2"));
-        assert_eq!(hidden_input(page, "grant"), None);
     }
 }
