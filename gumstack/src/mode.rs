@@ -11,6 +11,7 @@ use axum::Router;
 use crate::{
     AuthProvider, CredentialField, Credentials, ProviderDescription, Result, auth_server,
     grants::Revocation,
+    grants::Vault,
     store::{Location, Sessions},
 };
 
@@ -88,6 +89,13 @@ pub(crate) trait HostMode {
 
     /// Where MCP sessions are kept, so any replica resumes them.
     fn sessions(state: &Self::State) -> Option<Arc<Sessions>>;
+
+    /// The vault (key and store) of a mode that keeps grants: 2026-07-28
+    /// `requestState`s are sealed with its key and spent in its store.
+    fn vault(state: &Self::State) -> Option<&Vault> {
+        let _ = state;
+        None
+    }
 
     /// The provider users sign in at, as `config` tells an operator; `None`
     /// for the modes without one.

@@ -13,7 +13,7 @@ use std::{
 };
 
 use gumstack::{
-    context::Elicitation,
+    context::{Elicitation, Sampling},
     prelude::*,
     prompts::{PromptMessage, Role},
     resources::{Blob, ResourceContents},
@@ -153,6 +153,39 @@ fn describe<T: Serialize>(answer: &Elicitation<T>) -> String {
         _ => "{}".to_owned(),
     };
     format!("action={}, content={content}", answer.action())
+}
+
+// ---- multi-round input (2026-07-28, SEP-2322) ----
+
+/// A name, as the suite asks for it.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct Name {
+    /// Your name
+    name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct Confirmation {
+    /// Whether you confirm
+    ok: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct Colour {
+    /// Your favourite colour
+    color: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct UserContext {
+    /// What you are working on
+    context: String,
+}
+
+fn name_of(answer: Elicitation<Name>) -> String {
+    answer
+        .accepted()
+        .map_or_else(|| "stranger".to_owned(), |n| n.name)
 }
 
 // ---- JSON Schema 2020-12 ----
@@ -296,6 +329,157 @@ impl Everything {
         Ok(format!("User response: {}", describe(&answer)))
     }
 
+    /// Asks the user's name, under the key `user_name` (SEP-2322).
+    #[tool]
+    async fn test_input_required_result_elicitation(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = ctx
+            .key("user_name")
+            .elicit::<Name>("What is your name?")
+            .await?;
+        Ok(format!("Hello, {}!", name_of(name)))
+    }
+
+    /// Asks the client's model a question (SEP-2322).
+    #[tool]
+    async fn test_input_required_result_sampling(&self, ctx: Context) -> gumstack::Result<String> {
+        let reply = ctx
+            .sample_text("What is the capital of France?", 100)
+            .await?;
+        Ok(format!("The model answered: {reply}"))
+    }
+
+    /// Lists the client's roots (SEP-2322).
+    #[tool]
+    async fn test_input_required_result_list_roots(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let roots = ctx.key("client_roots").roots().await?;
+        let names: Vec<String> = roots
+            .iter()
+            .map(|r| format!("{} ({})", r.uri, r.name.as_deref().unwrap_or("unnamed")))
+            .collect();
+        Ok(format!(
+            "The client has {} roots: {}",
+            roots.len(),
+            names.join(", ")
+        ))
+    }
+
+    /// Asks for a confirmation; the retry carries the sealed requestState.
+    #[tool]
+    async fn test_input_required_result_request_state(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let answer = ctx
+            .key("confirm")
+            .elicit::<Confirmation>("Please confirm")
+            .await?;
+        let ok = answer.accepted().is_some_and(|c| c.ok);
+        Ok(format!(
+            "state-ok: the requestState was valid, confirmed={ok}"
+        ))
+    }
+
+    /// Asks three things of three kinds in one round.
+    #[tool]
+    async fn test_input_required_result_multiple_inputs(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let (name, greeting, roots) = tokio::join!(
+            ctx.key("user_name").elicit::<Name>("What is your name?"),
+            ctx.key("greeting")
+                .sample(Sampling::new(50).user("Write a short greeting.")),
+            ctx.key("client_roots").roots(),
+        );
+        let (name, greeting, roots) = (name?, greeting?, roots?);
+        Ok(format!(
+            "{} / {} / {} roots",
+            name_of(name),
+            greeting.text().unwrap_or_default(),
+            roots.len()
+        ))
+    }
+
+    /// Asks in two rounds: the second question depends on the first answer.
+    #[tool]
+    async fn test_input_required_result_multi_round(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = name_of(
+            ctx.key("step1")
+                .elicit::<Name>("What is your name?")
+                .await?,
+        );
+        let colour = ctx
+            .key("step2")
+            .elicit::<Colour>(format!("{name}, what is your favourite colour?"))
+            .await?;
+        let colour = colour
+            .accepted()
+            .map_or_else(|| "no colour".to_owned(), |c| c.color);
+        Ok(format!("{name} likes {colour}"))
+    }
+
+    /// Asks for a name; the suite sends back an altered requestState.
+    #[tool]
+    async fn test_input_required_result_tampered_state(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = ctx
+            .key("user_name")
+            .elicit::<Name>("What is your name?")
+            .await?;
+        Ok(format!("Hello, {}!", name_of(name)))
+    }
+
+    /// Asks the user and the model at once: only what the client declared
+    /// goes out (the suite declares sampling alone).
+    #[tool]
+    async fn test_input_required_result_capabilities(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let (name, reply) = tokio::join!(
+            ctx.key("user_name").elicit::<Name>("What is your name?"),
+            ctx.key("capital")
+                .sample_text("What is the capital of France?", 100),
+        );
+        let name = name
+            .map(name_of)
+            .unwrap_or_else(|_| "(no elicitation)".to_owned());
+        Ok(format!("{name} / {}", reply?))
+    }
+
+    /// Needs sampling: a client that did not declare it gets -32021.
+    #[tool]
+    async fn test_missing_capability(&self, ctx: Context) -> gumstack::Result<String> {
+        let reply = ctx.sample_text("Say hello.", 20).await?;
+        Ok(format!("The model said: {reply}"))
+    }
+
+    /// Elicits: under 2026-07-28 the question comes back in the result,
+    /// never as a request on the response stream.
+    #[tool]
+    async fn test_streaming_elicitation(&self, ctx: Context) -> gumstack::Result<String> {
+        let name = ctx.elicit::<Name>("What is your name?").await?;
+        Ok(format!("Hello, {}!", name_of(name)))
+    }
+
+    /// Logs at info: sent only to a client that asked for that level.
+    #[tool]
+    async fn test_logging_tool(&self, ctx: Context) -> &'static str {
+        ctx.info("test_logging_tool ran").await;
+        "logged"
+    }
+
     /// Asks the user for a form whose fields all have defaults (SEP-1034).
     #[tool]
     async fn test_elicitation_sep1034_defaults(&self, ctx: Context) -> gumstack::Result<String> {
@@ -416,6 +600,19 @@ impl Everything {
             ),
             PromptMessage::new_text(Role::User, "Please process the embedded resource above."),
         ]
+    }
+
+    /// A prompt that asks the user for context first (SEP-2322).
+    #[prompt]
+    async fn test_input_required_result_prompt(&self, ctx: Context) -> gumstack::Result<String> {
+        let answer = ctx
+            .key("user_context")
+            .elicit::<UserContext>("What are you working on?")
+            .await?;
+        let context = answer
+            .accepted()
+            .map_or_else(|| "nothing".to_owned(), |c| c.context);
+        Ok(format!("Help me with what I am working on: {context}"))
     }
 
     /// A prompt with an image.

@@ -11,9 +11,10 @@ use rmcp::{
     },
 };
 
+use super::Rounds;
 use crate::{
     Server,
-    context::{Context, ServerState},
+    context::ServerState,
     telemetry::{self, ToolOutcome},
 };
 
@@ -77,9 +78,19 @@ pub fn call_tool<'a, S: Server>(
         .get::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
         .map(|identity| identity.grant_id.clone());
-    let ctx = Context::from_request(&context, state);
+    let (ctx, mut rounds) = Rounds::new(
+        S::NAME,
+        "tools/call",
+        &name,
+        &arguments,
+        request.request_state,
+        request.input_responses,
+        &context,
+        state,
+    );
     drop(context);
     async move {
+        rounds.receive().await?;
         let started = telemetry::enabled().then(std::time::Instant::now);
         // A panicking tool answers its own call with an error; the server keeps serving.
         let call = std::panic::AssertUnwindSafe(
@@ -90,12 +101,14 @@ pub fn call_tool<'a, S: Server>(
         if let Some(started) = started {
             record::<S>(&name, &outcome, started.elapsed());
         }
-        match outcome {
-            Ok(Some(result)) => Ok(result.into()),
-            Ok(None) => Err(ErrorData::invalid_params(
-                format!("unknown tool `{name}`"),
-                None,
-            )),
+        let result = match outcome {
+            Ok(Some(result)) => result,
+            Ok(None) => {
+                return Err(ErrorData::invalid_params(
+                    format!("unknown tool `{name}`"),
+                    None,
+                ));
+            }
             Err(panic) => {
                 let reason = panic
                     .downcast_ref::<&str>()
@@ -103,12 +116,13 @@ pub fn call_tool<'a, S: Server>(
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "no message".to_owned());
                 tracing::error!(tool = %name, "tool panicked: {reason}");
-                Ok(crate::tools::output::tool_error(format!(
+                crate::tools::output::tool_error(format!(
                     "tool `{name}` failed unexpectedly (it panicked); see the server log"
                 ))
-                .into())
             }
-        }
+        };
+        let failed = result.is_error == Some(true);
+        rounds.conclude(result, failed)
     }
 }
 

@@ -10,6 +10,7 @@
 mod catalog;
 mod credentials;
 mod handler;
+mod rounds;
 mod user_type;
 
 pub use rmcp;
@@ -20,6 +21,7 @@ pub use serde_json;
 pub use catalog::*;
 pub use credentials::*;
 pub use handler::*;
+pub use rounds::Rounds;
 pub use user_type::*;
 
 pub use crate::completion::{

@@ -4,14 +4,14 @@
 use std::pin::Pin;
 
 use rmcp::model::{
-    ClientResult, ElicitRequest, ElicitRequestParams, ElicitationAction, ElicitationSchema,
-    ServerRequest,
+    ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationSchema,
+    InputRequest,
 };
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::Context;
+use super::{Context, exchange::Kind};
 use crate::{Error, Result};
 
 /// What [`Context::elicit`] can ask for: a struct whose fields are strings,
@@ -76,13 +76,15 @@ impl Context {
     /// ```
     ///
     /// (The future is boxed so that a `T` missing a derive is reported once, at
-    /// the call, rather than again wherever the future's type is named.)
+    /// the call, rather than again wherever the future's type is named. Like
+    /// every ask, it owns a clone of the context: `ctx.key(..).elicit(..)`
+    /// can go into `tokio::join!`.)
     pub fn elicit<T: Elicit>(
         &self,
         message: impl Into<String>,
-    ) -> Pin<Box<dyn Future<Output = Result<Elicitation<T>>> + Send + '_>> {
-        let message = message.into();
-        Box::pin(self.elicit_typed(message))
+    ) -> Pin<Box<dyn Future<Output = Result<Elicitation<T>>> + Send + 'static>> {
+        let (ctx, message) = (self.clone(), message.into());
+        Box::pin(async move { ctx.elicit_typed(message).await })
     }
 
     async fn elicit_typed<T: Elicit>(&self, message: String) -> Result<Elicitation<T>> {
@@ -105,44 +107,43 @@ impl Context {
     /// Ask the user to fill in a form given as a JSON Schema object (MCP's
     /// restricted subset: an object of primitive properties); the answer is the
     /// submitted object. For shapes a Rust type cannot express.
-    pub async fn elicit_schema(
+    pub fn elicit_schema(
         &self,
         message: impl Into<String>,
         schema: Value,
-    ) -> Result<Elicitation<Value>> {
-        let schema: ElicitationSchema = serde_json::from_value(schema).map_err(|e| {
-            Error::msg(format!(
-                "not an elicitation schema (an object whose properties are strings, numbers, booleans or enums): {e}"
-            ))
-        })?;
-        self.elicit_form(message.into(), schema).await
+    ) -> impl Future<Output = Result<Elicitation<Value>>> + Send + 'static {
+        let (ctx, message) = (self.clone(), message.into());
+        async move {
+            let schema: ElicitationSchema = serde_json::from_value(schema).map_err(|e| {
+                Error::msg(format!(
+                    "not an elicitation schema (an object whose properties are strings, numbers, booleans or enums): {e}"
+                ))
+            })?;
+            ctx.elicit_form(message, schema).await
+        }
     }
 
     /// Ask the user to visit `url` (URL mode: for what must not pass through the
     /// client, such as credentials or a payment). `Accepted` means the user
     /// agreed to open it, not that they finished there.
-    pub async fn elicit_url(
+    pub fn elicit_url(
         &self,
         message: impl Into<String>,
         url: impl Into<String>,
-    ) -> Result<Elicitation<()>> {
-        let peer = self.peer("elicitation")?;
-        let supports_url = peer.peer_info().is_some_and(|info| {
-            info.capabilities
-                .elicitation
-                .as_ref()
-                .is_some_and(|e| e.url.is_some())
-        });
-        if !supports_url {
-            return Err(Error::msg(
-                "the MCP client does not support URL elicitation (it declared no `elicitation.url` capability)",
-            ));
+    ) -> impl Future<Output = Result<Elicitation<()>>> + Send + 'static {
+        let (ctx, message, url) = (self.clone(), message.into(), url.into());
+        async move { ctx.elicit_url_owned(message, url).await }
+    }
+
+    async fn elicit_url_owned(&self, message: String, url: String) -> Result<Elicitation<()>> {
+        if !self.supports(Kind::Elicitation, true) {
+            return Err(self.unsupported(Kind::Elicitation, "elicitation.url"));
         }
-        let params = ElicitRequestParams::UrlElicitationParams {
+        let params = |elicitation_id| ElicitRequestParams::UrlElicitationParams {
             meta: None,
-            message: message.into(),
-            url: url.into(),
-            elicitation_id: elicitation_id(),
+            message,
+            url,
+            elicitation_id,
         };
         Ok(match self.send_elicitation(params).await? {
             (ElicitationAction::Accept, _) => Elicitation::Accepted(()),
@@ -157,20 +158,10 @@ impl Context {
         message: String,
         requested_schema: ElicitationSchema,
     ) -> Result<Elicitation<Value>> {
-        let peer = self.peer("elicitation")?;
-        // Clients that predate modes declare `elicitation: {}`, meaning forms.
-        let supports_form = peer.peer_info().is_some_and(|info| {
-            info.capabilities
-                .elicitation
-                .as_ref()
-                .is_some_and(|e| e.form.is_some() || e.url.is_none())
-        });
-        if !supports_form {
-            return Err(Error::msg(
-                "the MCP client does not support elicitation (it declared no `elicitation` capability)",
-            ));
+        if !self.supports(Kind::Elicitation, false) {
+            return Err(self.unsupported(Kind::Elicitation, "elicitation"));
         }
-        let params = ElicitRequestParams::FormElicitationParams {
+        let params = |_| ElicitRequestParams::FormElicitationParams {
             meta: None,
             message,
             requested_schema,
@@ -187,25 +178,16 @@ impl Context {
 
     async fn send_elicitation(
         &self,
-        params: ElicitRequestParams,
+        params: impl FnOnce(String) -> ElicitRequestParams,
     ) -> Result<(ElicitationAction, Option<Value>)> {
-        let peer = self.peer("elicitation")?;
-        let request = ServerRequest::ElicitRequest(ElicitRequest::new(params));
-        match peer.send_request(request).await {
-            Ok(ClientResult::ElicitResult(result)) => Ok((result.action, result.content)),
-            Ok(_) => Err(Error::msg(
-                "elicitation failed: the client answered with something else",
-            )),
-            Err(e) => Err(Error::msg(format!("elicitation failed: {e}"))),
-        }
+        let answer = self
+            .ask(Kind::Elicitation, |id| {
+                InputRequest::Elicitation(ElicitRequest::new(params(id)))
+            })
+            .await?;
+        let result: ElicitResult = Self::answer(Kind::Elicitation, answer)?;
+        Ok((result.action, result.content))
     }
-}
-
-/// A fresh id for a URL elicitation (the client echoes it back).
-fn elicitation_id() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the OS random source is available");
-    crate::crypto::hex(&bytes)
 }
 
 /// `T`'s JSON Schema in MCP's elicitation dialect.

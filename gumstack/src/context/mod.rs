@@ -32,8 +32,12 @@
 // 2025-11-25, which the conformance suite tests) still define them.
 #![allow(deprecated)]
 
+mod ask;
 mod elicit;
+pub(crate) mod exchange;
 mod level;
+pub(crate) mod request_state;
+mod roots;
 mod sample;
 mod state;
 
@@ -41,13 +45,18 @@ use std::sync::Arc;
 
 use rmcp::{
     RoleServer,
-    model::{LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken},
+    model::{
+        ClientCapabilities, LoggingMessageNotificationParam, ProgressNotificationParam,
+        ProgressToken,
+    },
     service::{Peer, RequestContext},
 };
 use tokio_util::sync::CancellationToken;
 
 pub use elicit::{Elicit, Elicitation};
+use exchange::Exchange;
 pub use level::LogLevel;
+pub use roots::Root;
 pub use sample::{Sampled, Sampling};
 #[doc(hidden)]
 pub use state::ServerState;
@@ -59,9 +68,17 @@ pub(crate) use state::session_key;
 /// never fail the handler (a notification the client can no longer receive is
 /// dropped); sampling and elicitation return an error when the client lacks the
 /// capability or the exchange fails.
+///
+/// The same handler serves both protocol revisions. Under 2025-11-25 (a
+/// session) an ask is a request to the client and the handler waits for the
+/// answer; under 2026-07-28 (stateless) the call ends with the questions and
+/// runs again from the start with the answers: see [`exchange`] for what a
+/// handler can rely on.
 #[derive(Clone)]
 pub struct Context {
     inner: Arc<Inner>,
+    /// The key of this handle's next ask ([`Context::key`]).
+    key: Option<Arc<str>>,
 }
 
 struct Inner {
@@ -73,6 +90,24 @@ struct Inner {
     /// in stateless HTTP, where nothing outlives a request.
     session: Option<String>,
     state: Option<&'static ServerState>,
+    /// What the client declared it can do: in this request's `_meta`
+    /// (2026-07-28), else at `initialize`.
+    caps: ClientCapabilities,
+    /// 2026-07-28: the log level the request asked for (`_meta`); nothing is
+    /// sent when it asked for none. `None` under a session, which has its own.
+    request_log_level: Option<Option<LogLevel>>,
+    input: Input,
+}
+
+/// How this request's handler gets input from the user.
+enum Input {
+    /// A request to the client on the session (2025-11-25 and before).
+    Session,
+    /// The request's rounds (2026-07-28 `tools/call`, `prompts/get`,
+    /// `resources/read`).
+    Rounds(Arc<Exchange>),
+    /// No way to ask: a 2026-07-28 request of another method, or no client.
+    Unavailable,
 }
 
 /// The type of a handler's context parameter: `gumstack::Context`, and nothing
@@ -100,6 +135,30 @@ impl Context {
     /// The context of one MCP request (used by the generated handler).
     #[doc(hidden)]
     pub fn from_request(request: &RequestContext<RoleServer>, state: &'static ServerState) -> Self {
+        let input = if stateless(request) {
+            Input::Unavailable
+        } else {
+            Input::Session
+        };
+        Self::new(request, state, input)
+    }
+
+    /// The context of a request that can end with `InputRequiredResult`.
+    pub(crate) fn with_exchange(
+        request: &RequestContext<RoleServer>,
+        state: &'static ServerState,
+        exchange: Arc<Exchange>,
+    ) -> Self {
+        Self::new(request, state, Input::Rounds(exchange))
+    }
+
+    fn new(
+        request: &RequestContext<RoleServer>,
+        state: &'static ServerState,
+        input: Input,
+    ) -> Self {
+        let request_log_level =
+            stateless(request).then(|| request.meta.log_level().map(LogLevel::from_mcp));
         Self {
             inner: Arc::new(Inner {
                 peer: Some(request.peer.clone()),
@@ -107,7 +166,11 @@ impl Context {
                 progress_token: request.meta.get_progress_token(),
                 session: state::session_key(request),
                 state: Some(state),
+                caps: request.client_capabilities().unwrap_or_default(),
+                request_log_level,
+                input,
             }),
+            key: None,
         }
     }
 
@@ -122,7 +185,11 @@ impl Context {
                 progress_token: None,
                 session: None,
                 state: None,
+                caps: ClientCapabilities::default(),
+                request_log_level: None,
+                input: Input::Unavailable,
             }),
+            key: None,
         }
     }
 
@@ -143,12 +210,19 @@ impl Context {
     // ---- logging ----
 
     /// Send a log message to the client (`notifications/message`), if the client
-    /// asked for messages of this level (`logging/setLevel`; `info` and above
-    /// when it did not).
+    /// asked for messages of this level: under a session with
+    /// `logging/setLevel` (`info` and above when it did not); under 2026-07-28
+    /// in the request's `_meta` (nothing when it did not).
     pub async fn log(&self, level: LogLevel, message: impl Into<String>) {
         let Some(peer) = &self.inner.peer else { return };
-        let threshold = match (self.inner.state, &self.inner.session) {
-            (Some(state), Some(session)) => state.level(session),
+        let threshold = match (
+            self.inner.request_log_level,
+            self.inner.state,
+            &self.inner.session,
+        ) {
+            (Some(None), _, _) => return,
+            (Some(Some(asked)), _, _) => asked,
+            (None, Some(state), Some(session)) => state.level(session),
             _ => state::DEFAULT_LEVEL,
         };
         if level < threshold {
@@ -249,6 +323,14 @@ impl Context {
             ))
         })
     }
+}
+
+/// Whether the request is a 2026-07-28 one (no session: each request carries
+/// its version and the client's capabilities in `_meta`).
+pub(crate) fn stateless(request: &RequestContext<RoleServer>) -> bool {
+    request
+        .protocol_version()
+        .is_some_and(|version| !version.has_initialize())
 }
 
 impl std::fmt::Debug for Context {

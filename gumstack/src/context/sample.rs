@@ -2,9 +2,12 @@
 
 #![allow(deprecated)] // see the note in `context/mod.rs`
 
-use rmcp::model::{CreateMessageRequestParams, Role, SamplingMessage, SamplingMessageContentBlock};
+use rmcp::model::{
+    CreateMessageRequest, CreateMessageRequestParams, CreateMessageResult, InputRequest, Role,
+    SamplingMessage, SamplingMessageContentBlock,
+};
 
-use super::Context;
+use super::{Context, exchange::Kind};
 use crate::{Error, Result};
 
 /// A sampling request: the conversation, and how long the reply may be.
@@ -87,20 +90,24 @@ impl Sampled {
 impl Context {
     /// Ask the client's model for a reply. Fails when the client does not offer
     /// sampling, the user refuses, or the exchange fails.
-    pub async fn sample(&self, request: Sampling) -> Result<Sampled> {
-        let peer = self.peer("sampling")?;
-        let supported = peer
-            .peer_info()
-            .is_some_and(|info| info.capabilities.sampling.is_some());
-        if !supported {
-            return Err(Error::msg(
-                "the MCP client does not support sampling (it declared no `sampling` capability)",
-            ));
+    pub fn sample(
+        &self,
+        request: Sampling,
+    ) -> impl Future<Output = Result<Sampled>> + Send + 'static {
+        let ctx = self.clone();
+        async move { ctx.sample_owned(request).await }
+    }
+
+    async fn sample_owned(&self, request: Sampling) -> Result<Sampled> {
+        if !self.supports(Kind::Sampling, false) {
+            return Err(self.unsupported(Kind::Sampling, "sampling"));
         }
-        let result = peer
-            .create_message(request.params)
-            .await
-            .map_err(|e| Error::msg(format!("sampling failed: {e}")))?;
+        let answer = self
+            .ask(Kind::Sampling, |_| {
+                InputRequest::CreateMessage(CreateMessageRequest::new(request.params))
+            })
+            .await?;
+        let result: CreateMessageResult = Self::answer(Kind::Sampling, answer)?;
         let texts: Vec<String> = result
             .message
             .content
@@ -116,10 +123,17 @@ impl Context {
     }
 
     /// Ask the client's model one question and return the text of its answer.
-    pub async fn sample_text(&self, prompt: impl Into<String>, max_tokens: u32) -> Result<String> {
-        let reply = self.sample(Sampling::new(max_tokens).user(prompt)).await?;
-        reply
-            .text
-            .ok_or_else(|| Error::msg("the client's model answered without text"))
+    pub fn sample_text(
+        &self,
+        prompt: impl Into<String>,
+        max_tokens: u32,
+    ) -> impl Future<Output = Result<String>> + Send + 'static {
+        let reply = self.sample(Sampling::new(max_tokens).user(prompt));
+        async move {
+            reply
+                .await?
+                .text
+                .ok_or_else(|| Error::msg("the client's model answered without text"))
+        }
     }
 }

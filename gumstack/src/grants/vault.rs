@@ -58,7 +58,7 @@ impl Vault {
         &self.store
     }
 
-    pub(crate) fn sealer(&self) -> &Sealer {
+    pub(crate) fn sealer(&self) -> &Arc<Sealer> {
         &self.sealer
     }
 

@@ -65,6 +65,7 @@ where
     if let Some(addr) = serve.metrics {
         metrics::spawn::<S>(addr, state.clone()).await?;
     }
+    install_request_states::<S>(&state)?;
     creds::install(
         S::Auth::grants(&state),
         transport,
@@ -89,6 +90,27 @@ where
             Ok(())
         }
     }
+}
+
+/// The key that seals 2026-07-28 `requestState`s, and the store that spends
+/// them: the vault's where the mode has one; for a `none` server,
+/// `GUMSTACK_SECRET_KEY` if set (replicas must share it), else a key of this
+/// process, and the session store if there is a database.
+fn install_request_states<S: Server>(state: &<S::Auth as HostMode>::State) -> Result<()> {
+    let (sealer, store) = match S::Auth::vault(state) {
+        Some(vault) => (vault.sealer().clone(), Some(vault.store().clone())),
+        None => {
+            let sealer = if crate::seal::key_in_env() {
+                crate::seal::Sealer::load(std::path::Path::new("."))?
+            } else {
+                crate::context::request_state::random_sealer()
+            };
+            let store = S::Auth::sessions(state).map(|s| s.store().clone());
+            (Arc::new(sealer), store)
+        }
+    };
+    crate::context::request_state::install(sealer, store);
+    Ok(())
 }
 
 /// Every setting checked before anything is opened or created: the HTTP

@@ -129,6 +129,11 @@ pub trait Store: Send + Sync + 'static {
     /// that never authorized within [`UNUSED_CLIENT_LIFETIME`](crate::store::UNUSED_CLIENT_LIFETIME), and grants left
     /// disconnected for [`DISCONNECTED_GRANT_LIFETIME`](crate::store::DISCONNECTED_GRANT_LIFETIME).
     async fn purge_expired(&self, now: Timestamp) -> Result<()>;
+
+    /// Mark `id` as used, once: `true` the first time (in any process sharing
+    /// the store), `false` ever after, until `expires_at` has passed and the
+    /// value is purged (a retried MCP `requestState`).
+    async fn spend_once(&self, id: &str, expires_at: Timestamp) -> Result<bool>;
 }
 
 /// What a lock needs to be let go of.

@@ -96,4 +96,12 @@ pub const MIGRATIONS: &[&str] = &[
     // recorded when tokens are issued for it and, at most every few minutes,
     // when a bearer check accepts one (`auth_server::usage`).
     "ALTER TABLE grants ADD COLUMN last_used_at BIGINT;",
+    // 8: single-use values that are not rows of their own: the id of each
+    // MCP 2026-07-28 `requestState` a retry has spent, kept until it expires,
+    // so any replica refuses the same state twice.
+    "CREATE TABLE spent (
+        id TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+     );
+     CREATE INDEX spent_by_expiry ON spent (expires_at);",
 ];

@@ -877,6 +877,17 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn spend_once(&self, id: &str, expires_at: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO spent (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn purge_expired(&self, now: Timestamp) -> Result<()> {
         // Used refresh tokens are kept until they expire: a replay must still be
         // recognised (and revoke the grant) rather than look unknown.
@@ -884,6 +895,7 @@ impl Store for SqlStore {
             "DELETE FROM pending WHERE expires_at < $1",
             "DELETE FROM codes WHERE expires_at < $1",
             "DELETE FROM tokens WHERE expires_at < $1",
+            "DELETE FROM spent WHERE expires_at < $1",
         ] {
             sqlx::query(sql).bind(now).execute(&self.pool).await?;
         }

@@ -62,17 +62,27 @@ pub fn expand(server: &Server) -> Expansion {
         #[allow(unused_variables, unused_mut)]
         async fn get_prompt(
             &self,
-            request: #p::rmcp::model::GetPromptRequestParams,
+            mut request: #p::rmcp::model::GetPromptRequestParams,
             context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
         ) -> ::core::result::Result<#p::rmcp::model::GetPromptResponse, #p::rmcp::ErrorData> {
             #[allow(unused_imports)]
             use #p::{IntoPrompt as _, UncheckedPrompt as _};
-            let #ctx = #p::Context::from_request(&context, &__GUMSTACK_STATE);
+            let (#ctx, mut rounds) = #p::Rounds::new(
+                <Self as ::gumstack::Server>::NAME,
+                "prompts/get",
+                &request.name,
+                &request.arguments,
+                request.request_state.take(),
+                request.input_responses.take(),
+                &context,
+                &__GUMSTACK_STATE,
+            );
+            rounds.receive().await?;
             let result = match request.name.as_str() {
                 #(#arms)*
                 _ => ::core::result::Result::Err(#p::unknown_prompt(&request.name)),
-            }?;
-            ::core::result::Result::Ok(result.into())
+            };
+            rounds.conclude_result(result)
         }
     };
     Expansion { items, methods }

@@ -167,12 +167,22 @@ pub fn expand(server: &Server) -> Expansion {
         #[allow(unused_variables)]
         async fn read_resource(
             &self,
-            request: #p::rmcp::model::ReadResourceRequestParams,
+            mut request: #p::rmcp::model::ReadResourceRequestParams,
             context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
         ) -> ::core::result::Result<#p::rmcp::model::ReadResourceResponse, #p::rmcp::ErrorData> {
             #[allow(unused_imports)]
             use #p::{IntoJsonResource as _, IntoResourceContents as _, UncheckedResourceOutput as _};
-            let #ctx = #p::Context::from_request(&context, &__GUMSTACK_STATE);
+            let (#ctx, mut rounds) = #p::Rounds::new(
+                <Self as ::gumstack::Server>::NAME,
+                "resources/read",
+                &request.uri,
+                &(),
+                request.request_state.take(),
+                request.input_responses.take(),
+                &context,
+                &__GUMSTACK_STATE,
+            );
+            rounds.receive().await?;
             let uri = request.uri.as_str();
             let contents = 'read: {
                 match uri {
@@ -181,8 +191,8 @@ pub fn expand(server: &Server) -> Expansion {
                 }
                 #(#template_reads)*
                 ::core::result::Result::Err(#p::resource_not_found(uri))
-            }?;
-            ::core::result::Result::Ok(#p::rmcp::model::ReadResourceResult::new(contents).into())
+            };
+            rounds.conclude_result(contents.map(#p::rmcp::model::ReadResourceResult::new))
         }
 
         #subscribe

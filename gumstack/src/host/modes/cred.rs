@@ -49,6 +49,10 @@ impl<T: Credentials> HostMode for CredAuth<T> {
         Some(state.grants.clone())
     }
 
+    fn vault(state: &State) -> Option<&Vault> {
+        Some(state.grants.vault())
+    }
+
     fn sessions(state: &State) -> Option<Arc<Sessions>> {
         Some(state.sessions.clone())
     }

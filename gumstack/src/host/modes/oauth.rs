@@ -64,6 +64,10 @@ impl<P: AuthProvider> HostMode for OAuth<P> {
             .map(|g| g as Arc<dyn Any + Send + Sync>)
     }
 
+    fn vault(state: &State) -> Option<&Vault> {
+        state.grants.as_deref().map(OAuthGrants::vault)
+    }
+
     fn sessions(state: &State) -> Option<Arc<Sessions>> {
         Some(state.sessions.clone())
     }

@@ -1,0 +1,113 @@
+//! The requests that can end with `InputRequiredResult` (2026-07-28
+//! `tools/call`, `prompts/get`, `resources/read`): their context, and how
+//! their result becomes a response.
+
+use std::sync::Arc;
+
+use rmcp::{
+    ErrorData, RoleServer,
+    model::{InputRequiredResult, InputResponses},
+    service::RequestContext,
+};
+use serde::Serialize;
+
+use crate::context::{
+    self, Context, ServerState,
+    exchange::{Exchange, Outcome},
+    request_state::Binding,
+};
+
+/// A request's rounds: none under a session, where asks go to the client.
+pub struct Rounds {
+    exchange: Option<Arc<Exchange>>,
+    /// What the client sent back, opened by [`Rounds::receive`].
+    received: Option<(Option<String>, Option<InputResponses>)>,
+}
+
+impl Rounds {
+    /// The context of a request to `method` for `target` (a tool, prompt or
+    /// resource) with these arguments, and its rounds. Synchronous: a call
+    /// drops its `RequestContext` before its future runs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        server: &'static str,
+        method: &'static str,
+        target: &str,
+        arguments: &impl Serialize,
+        request_state: Option<String>,
+        input_responses: Option<InputResponses>,
+        context: &RequestContext<RoleServer>,
+        state: &'static ServerState,
+    ) -> (Context, Self) {
+        if !context::stateless(context) {
+            let rounds = Self {
+                exchange: None,
+                received: None,
+            };
+            return (Context::from_request(context, state), rounds);
+        }
+        let arguments = serde_json::to_value(arguments).unwrap_or_default();
+        let binding = Binding::new(server, &principal(context), method, target, &arguments);
+        let exchange = Arc::new(Exchange::new(binding));
+        let ctx = Context::with_exchange(context, state, exchange.clone());
+        let rounds = Self {
+            exchange: Some(exchange),
+            received: Some((request_state, input_responses)),
+        };
+        (ctx, rounds)
+    }
+
+    /// Open the state the client sent back (refused when it is not this
+    /// server's, for this caller and request, fresh and unused).
+    pub async fn receive(&mut self) -> Result<(), ErrorData> {
+        if let (Some(exchange), Some((state, responses))) = (&self.exchange, self.received.take()) {
+            exchange.receive(state.as_deref(), responses).await?;
+        }
+        Ok(())
+    }
+
+    /// The response: the questions if the handler asked something still
+    /// unanswered, `MissingRequiredClientCapability` if it failed for want of
+    /// one, else its result. `failed` says whether `result` is a failure.
+    pub fn conclude<R, Response>(self, result: R, failed: bool) -> Result<Response, ErrorData>
+    where
+        Response: From<R> + From<InputRequiredResult>,
+    {
+        match self.exchange {
+            None => Ok(result.into()),
+            Some(exchange) => Ok(match exchange.conclude(result, failed)? {
+                Outcome::Done(result) => result.into(),
+                Outcome::Input(input) => input.into(),
+            }),
+        }
+    }
+
+    /// [`conclude`](Self::conclude) of a handler that answers `Result`: the
+    /// questions win over the error an unanswered ask made it return.
+    pub fn conclude_result<R, Response>(
+        self,
+        result: Result<R, ErrorData>,
+    ) -> Result<Response, ErrorData>
+    where
+        Response: From<R> + From<InputRequiredResult>,
+    {
+        let failed = result.is_err();
+        match self.exchange {
+            None => result.map(Into::into),
+            Some(exchange) => match exchange.conclude(result, failed)? {
+                Outcome::Done(result) => result.map(Into::into),
+                Outcome::Input(input) => Ok(input.into()),
+            },
+        }
+    }
+}
+
+/// Who the state is bound to: the caller's grant over authenticated HTTP,
+/// else `none` (a `none` server, or stdio's one local user).
+fn principal(context: &RequestContext<RoleServer>) -> String {
+    context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
+        .map_or_else(|| "none".to_owned(), |id| format!("grant:{}", id.grant_id))
+}
