@@ -473,6 +473,16 @@ impl Everything {
         Ok(format!("Hello, {}!", name_of(name)))
     }
 
+    /// Echoes a region that the client also sends as `Mcp-Param-Region`
+    /// (SEP-2243): the server checks that header and argument agree.
+    #[tool]
+    fn test_custom_header(
+        &self,
+        #[arg(header = "Region", description = "Where to run")] region: String,
+    ) -> String {
+        format!("region: {region}")
+    }
+
     /// Logs at info: sent only to a client that asked for that level.
     #[tool]
     async fn test_logging_tool(&self, ctx: Context) -> &'static str {

@@ -96,6 +96,8 @@ pub struct Param {
     pub description: Option<LitStr>,
     /// `#[arg(complete = method)]`
     pub complete: Option<syn::Path>,
+    /// `#[arg(header = "Name")]`: mirrored into `Mcp-Param-Name` (SEP-2243).
+    pub header: Option<LitStr>,
 }
 
 pub struct ContextParam {
@@ -566,6 +568,7 @@ fn parse_method(cx: &mut Ctxt, method: &mut syn::ImplItemFn, kind: Kind) -> Meth
                     ty,
                     description: arg.description,
                     complete: arg.complete,
+                    header: arg.header,
                 }));
             }
         }
@@ -695,13 +698,14 @@ struct ArgAttr {
     name: Option<LitStr>,
     description: Option<LitStr>,
     complete: Option<syn::Path>,
+    header: Option<LitStr>,
 }
 
 /// Read and remove `#[arg(name = "...", description = "...", complete = method)]`.
 fn take_arg_attr(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>, kind: Kind) -> ArgAttr {
     const WITHIN: &str = "#[arg]";
     let expected = match kind {
-        Kind::Tool => "`name = \"...\"` or `description = \"...\"`",
+        Kind::Tool => "`name = \"...\"`, `description = \"...\"` or `header = \"...\"`",
         Kind::Prompt => "`name = \"...\"`, `description = \"...\"` or `complete = method`",
         Kind::Resource => "`name = \"...\"` or `complete = method`",
     };
@@ -709,6 +713,7 @@ fn take_arg_attr(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>, kind: Kind) -> 
     let mut name = Attr::none("name", WITHIN);
     let mut description = Attr::none("description", WITHIN);
     let mut complete = Attr::none("complete", WITHIN);
+    let mut header = Attr::none("header", WITHIN);
     attrs.retain(|attr| {
         if !attr.path().is_ident("arg") {
             return true;
@@ -733,6 +738,14 @@ fn take_arg_attr(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>, kind: Kind) -> 
                     meta.value()?.parse::<syn::Expr>()?;
                 }
                 ("complete", _) => complete.set(cx, &meta.path, meta.value()?.parse()?),
+                ("header", Kind::Tool) => header.set(cx, &meta.path, meta.value()?.parse()?),
+                ("header", _) => {
+                    cx.error(
+                        &meta.path,
+                        "only tool arguments are mirrored into headers (`Mcp-Param-*`, SEP-2243): `header` belongs on a `#[tool]` parameter",
+                    );
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
                 _ => keys::unknown(cx, &meta, WITHIN, expected, "")?,
             }
             Ok(())
@@ -744,6 +757,7 @@ fn take_arg_attr(cx: &mut Ctxt, attrs: &mut Vec<syn::Attribute>, kind: Kind) -> 
         name: name.get(),
         description: description.get(),
         complete: complete.get(),
+        header: header.get(),
     }
 }
 

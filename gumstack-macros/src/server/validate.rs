@@ -124,6 +124,7 @@ fn method(cx: &mut Ctxt, method: &Method, kind: Kind, name: &str) {
         cx.error(&method.sig, format!("a {what} must return {expected}"));
     }
     let mut names: HashMap<String, ()> = HashMap::new();
+    let mut headers: HashMap<String, ()> = HashMap::new();
     let mut contexts = 0;
     for input in &method.inputs {
         match input {
@@ -149,6 +150,17 @@ fn method(cx: &mut Ctxt, method: &Method, kind: Kind, name: &str) {
                 let value_ty = param.optional.as_ref().unwrap_or(&param.ty);
                 if let Some(problem) = param_type_problem(kind, value_ty) {
                     cx.error(value_ty, problem);
+                }
+                if let Some(header) = &param.header {
+                    let value = header.value();
+                    if let Some(problem) = header_problem(&value) {
+                        cx.error(header, problem);
+                    } else if headers.insert(value.to_ascii_lowercase(), ()).is_some() {
+                        cx.error(
+                            header,
+                            format!("two arguments are mirrored into `Mcp-Param-{value}`: header names are case-insensitive, give each its own"),
+                        );
+                    }
                 }
             }
         }
@@ -234,6 +246,18 @@ fn param_type_problem(kind: Kind, ty: &syn::Type) -> Option<String> {
 
 /// MCP tool names (and, by the same rule here, prompt names): 1 to 128 of
 /// `A-Z a-z 0-9 _ - .`.
+/// What is wrong with a header name of `#[arg(header = "...")]`: it becomes
+/// `Mcp-Param-<name>`, so it must be an HTTP token (RFC 9110, 5.6.2).
+fn header_problem(name: &str) -> Option<String> {
+    let tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() {
+        return Some("a header name cannot be empty".into());
+    }
+    name.chars().find(|c| !tchar(*c)).map(|c| {
+        format!("`{name}` is not an HTTP header name (it becomes `Mcp-Param-{name}`): {c:?} is not allowed; use letters, digits and `-`")
+    })
+}
+
 fn name_problem(what: &str, name: &str) -> Option<String> {
     let valid_chars = name
         .chars()

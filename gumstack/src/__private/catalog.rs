@@ -105,6 +105,29 @@ pub fn subscribe(
     Ok(())
 }
 
+/// What a `subscriptions/listen` stream may receive: updates of the
+/// requested resources that offer subscriptions (the lists of tools, prompts
+/// and resources never change, so their notifications are never accepted).
+pub fn accepted_subscription_filter(
+    requested: &rmcp::model::SubscriptionFilter,
+    subscribable: impl Fn(&str) -> bool,
+) -> Option<rmcp::model::SubscriptionFilter> {
+    let mut accepted = rmcp::model::SubscriptionFilter::new();
+    accepted.resource_subscriptions = requested
+        .resource_subscriptions
+        .as_ref()
+        .map(|uris| uris.iter().filter(|u| subscribable(u)).cloned().collect());
+    Some(accepted)
+}
+
+/// Serve a `subscriptions/listen` stream until the client closes it.
+pub async fn listen(
+    state: &'static ServerState,
+    context: rmcp::service::SubscriptionContext,
+) -> std::result::Result<(), ErrorData> {
+    state.listen(context).await
+}
+
 pub fn unsubscribe(
     state: &'static ServerState,
     uri: &str,

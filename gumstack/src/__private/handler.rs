@@ -218,6 +218,36 @@ impl InputSchema {
         self
     }
 
+    /// Mirror argument `name` into the `Mcp-Param-<header>` header (SEP-2243):
+    /// the schema says so (`x-mcp-header`), and rmcp then checks on each
+    /// 2026-07-28 call that the header and the argument agree. Only strings,
+    /// numbers and booleans can be mirrored.
+    pub fn header(mut self, name: &'static str, header: &'static str) -> Self {
+        let Some(serde_json::Value::Object(property)) = self.properties.get_mut(name) else {
+            panic!("gumstack: no argument `{name}` to mirror into a header");
+        };
+        let primitive = |t: &serde_json::Value| {
+            matches!(
+                t.as_str(),
+                Some("string" | "number" | "integer" | "boolean")
+            )
+        };
+        // `Option<T>` is `[T, "null"]`.
+        let primitive = match property.get("type") {
+            Some(serde_json::Value::Array(types)) => {
+                types.iter().filter(|t| *t != "null").all(primitive) && types.iter().any(primitive)
+            }
+            Some(t) => primitive(t),
+            None => false,
+        };
+        assert!(
+            primitive,
+            "gumstack: argument `{name}` is mirrored into header `Mcp-Param-{header}`, so it must be a string, number or boolean"
+        );
+        property.insert("x-mcp-header".into(), header.into());
+        self
+    }
+
     pub fn finish(mut self) -> Arc<rmcp::model::JsonObject> {
         let mut schema = rmcp::model::JsonObject::new();
         // The dialect the generator wrote in (MCP's default since 2025-11-25),

@@ -1,15 +1,23 @@
 //! What a server remembers about its MCP sessions between requests: the log
-//! level each asked for, and who subscribed to which resource.
+//! level each asked for, and who subscribed to which resource (a 2025-11-25
+//! session's `resources/subscribe`, or a 2026-07-28 `subscriptions/listen`
+//! stream).
 //!
 //! One `ServerState` per server type (a `static` the macro generates), so two
 //! servers in one process (tests) never see each other's sessions.
 
-use std::{collections::BTreeMap, sync::Mutex};
+use std::{
+    collections::BTreeMap,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use rmcp::{
-    RoleServer,
+    ErrorData, RoleServer,
     model::ResourceUpdatedNotificationParam,
-    service::{Peer, RequestContext},
+    service::{Peer, RequestContext, SubscriptionContext, SubscriptionSendError, SubscriptionSink},
 };
 
 use super::level::LogLevel;
@@ -31,6 +39,9 @@ pub struct ServerState {
     levels: Mutex<BTreeMap<String, LogLevel>>,
     /// uri -> subscribed sessions
     subscriptions: Mutex<BTreeMap<String, Vec<Subscriber>>>,
+    /// Open `subscriptions/listen` streams, by a number of their own.
+    listeners: Mutex<BTreeMap<u64, SubscriptionSink>>,
+    next_listener: AtomicU64,
 }
 
 struct Subscriber {
@@ -44,7 +55,36 @@ impl ServerState {
         Self {
             levels: Mutex::new(BTreeMap::new()),
             subscriptions: Mutex::new(BTreeMap::new()),
+            listeners: Mutex::new(BTreeMap::new()),
+            next_listener: AtomicU64::new(0),
         }
+    }
+
+    /// Serve one `subscriptions/listen` stream (rmcp has sent the
+    /// acknowledgement) until the client closes it: resource updates reach it
+    /// through its sink, which sends only what the stream's filter accepted.
+    pub(crate) async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        let id = self.next_listener.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+            if listeners.len() >= MAX_SESSIONS {
+                return Err(ErrorData::internal_error(
+                    "too many open subscription streams; try again later",
+                    None,
+                ));
+            }
+            listeners.insert(id, context.sink().clone());
+        }
+        struct Forget<'a>(&'a ServerState, u64);
+        impl Drop for Forget<'_> {
+            fn drop(&mut self) {
+                let mut listeners = self.0.listeners.lock().unwrap_or_else(|e| e.into_inner());
+                listeners.remove(&self.1);
+            }
+        }
+        let _forget = Forget(self, id);
+        context.cancelled().await;
+        Ok(())
     }
 
     pub(crate) fn set_level(&self, session: &str, level: LogLevel) {
@@ -95,7 +135,23 @@ impl ServerState {
                 })
                 .unwrap_or_default()
         };
+        let sinks: Vec<(u64, SubscriptionSink)> = {
+            let listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+            listeners.iter().map(|(id, s)| (*id, s.clone())).collect()
+        };
         let mut delivered = 0;
+        for (id, sink) in sinks {
+            match sink.notify_resource_updated(uri).await {
+                Ok(()) => delivered += 1,
+                // The stream did not subscribe to this resource.
+                Err(SubscriptionSendError::NotificationNotAccepted(_)) => {}
+                Err(e) => {
+                    tracing::debug!(listener = id, "subscription stream gone: {e}");
+                    let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+                    listeners.remove(&id);
+                }
+            }
+        }
         for (session, peer) in peers {
             let param = ResourceUpdatedNotificationParam::new(uri);
             match peer.notify_resource_updated(param).await {

@@ -61,6 +61,9 @@ where
         Transport::Stdio
     };
     let (settings, mode) = settings::<S>(&serve, transport)?;
+    // Build the tool table now: a mistake in it (an argument mirrored into a
+    // header that is not a string, number or boolean) stops start-up.
+    let _ = S::tools();
     let state = Arc::new(S::Auth::open(&serve.data.location(), S::NAME, mode).await?);
     if let Some(addr) = serve.metrics {
         metrics::spawn::<S>(addr, state.clone()).await?;

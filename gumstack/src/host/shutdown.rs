@@ -1,8 +1,8 @@
 //! Stopping an HTTP server without cutting calls off: on SIGTERM (or Ctrl-C)
 //! the listener stops accepting, the calls in flight (`POST /mcp`, until their
 //! whole answer is sent) run on for up to the grace period, then the event
-//! streams that never end by themselves (`GET /mcp`) are closed and the
-//! process exits.
+//! streams that never end by themselves (`GET /mcp`, `subscriptions/listen`)
+//! are closed and the process exits.
 
 use std::{
     pin::Pin,
@@ -69,13 +69,20 @@ impl InFlight {
 }
 
 /// Count `POST /mcp` as in flight until its answer's body is sent: a call
-/// answered as an event stream ends with that stream.
+/// answered as an event stream ends with that stream. A 2026-07-28
+/// `subscriptions/listen` never ends by itself: like `GET /mcp`, it is closed
+/// at the end of the grace period (rmcp checks that `Mcp-Method` names the
+/// body's method, so the header tells).
 pub(crate) async fn track(
     State(in_flight): State<Arc<InFlight>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::POST {
+    let listen = request
+        .headers()
+        .get("mcp-method")
+        .is_some_and(|m| m == "subscriptions/listen");
+    if request.method() != Method::POST || listen {
         return next.run(request).await;
     }
     let call = in_flight.enter();

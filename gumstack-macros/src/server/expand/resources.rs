@@ -241,7 +241,8 @@ fn subscribe(all: &[Parsed]) -> TokenStream {
     let templates = subscribable
         .iter()
         .filter_map(|r| r.template.as_ref())
-        .map(|ident| quote!(|| #ident.matches(uri).is_some()));
+        .map(|ident| quote!(|| #ident.matches(uri).is_some()))
+        .collect::<Vec<_>>();
     quote! {
         async fn subscribe(
             &self,
@@ -260,6 +261,22 @@ fn subscribe(all: &[Parsed]) -> TokenStream {
         ) -> ::core::result::Result<(), #p::rmcp::ErrorData> {
             #p::unsubscribe(&__GUMSTACK_STATE, &request.uri, &context);
             ::core::result::Result::Ok(())
+        }
+
+        fn accepted_subscription_filter(
+            &self,
+            requested: &#p::rmcp::model::SubscriptionFilter,
+        ) -> ::core::option::Option<#p::rmcp::model::SubscriptionFilter> {
+            #p::accepted_subscription_filter(requested, |uri: &str| #fixed #(#templates)*)
+        }
+
+        fn listen(
+            &self,
+            context: #p::rmcp::service::SubscriptionContext,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<(), #p::rmcp::ErrorData>,
+        > + #p::rmcp::service::MaybeSendFuture + '_ {
+            #p::listen(&__GUMSTACK_STATE, context)
         }
     }
 }

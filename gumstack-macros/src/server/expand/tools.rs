@@ -53,9 +53,14 @@ fn descriptor(tool: &Tool) -> TokenStream {
             let key = &param.name;
             let description = some_or_none(param.description.as_ref());
             let required = param.optional.is_none();
+            let header = param
+                .header
+                .as_ref()
+                .map(|h| quote!(let schema = schema.header(#key, #h);));
             quote! {
                 let schema = (&#p::UserType::<#ty>::new())
                     .param(schema, #key, #description, #required);
+                #header
             }
         });
         quote!({
