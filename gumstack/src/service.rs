@@ -1,10 +1,10 @@
 //! The trait `#[gumstack::server]` implements.
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use rmcp::model::{CallToolResult, JsonObject, Tool};
 
-use crate::mode::AuthMode;
+use crate::{context::tasks::TaskSupport, mode::AuthMode};
 
 /// A gumstack server: implemented by `#[gumstack::server(...)]`, never by hand.
 ///
@@ -33,4 +33,23 @@ pub trait Server: Send + Sync + Sized + 'static {
     /// Start-up work of the auth mode (`none`: read and check env credentials).
     #[doc(hidden)]
     fn __prepare() -> crate::Result<()>;
+
+    /// How tool `name` runs as a task: `#[tool(task = "...")]`.
+    #[doc(hidden)]
+    fn __task_support(name: &str) -> TaskSupport {
+        let _ = name;
+        TaskSupport::Never
+    }
+
+    /// The server the host runs, for work that outlives a request (tasks).
+    #[doc(hidden)]
+    fn __instance() -> Option<Arc<Self>> {
+        None
+    }
+
+    /// Record the server the host runs ([`Server::__instance`]).
+    #[doc(hidden)]
+    fn __set_instance(server: Arc<Self>) {
+        let _ = server;
+    }
 }

@@ -171,6 +171,12 @@ struct Confirmation {
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
+struct Confirm {
+    /// Whether to go on
+    confirm: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 struct Colour {
     /// Your favourite colour
     color: String,
@@ -481,6 +487,82 @@ impl Everything {
         #[arg(header = "Region", description = "Where to run")] region: String,
     ) -> String {
         format!("region: {region}")
+    }
+
+    // ---- tasks (SEP-2663) ----
+
+    /// Greets someone, at once (never a task).
+    #[tool]
+    fn greet(&self, name: String) -> String {
+        format!("Hello, {name}!")
+    }
+
+    /// Computes for `seconds`; a task when the client supports tasks.
+    #[tool(task = "optional")]
+    async fn slow_compute(
+        &self,
+        ctx: Context,
+        seconds: f64,
+        label: Option<String>,
+    ) -> gumstack::Result<String> {
+        let label = label.unwrap_or_else(|| "job".to_owned());
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs_f64(seconds.clamp(0.0, 600.0))) => {
+                Ok(format!("{label}: computed for {seconds} s"))
+            }
+            () = ctx.cancelled() => Err(gumstack::Error::msg(format!("{label}: cancelled"))),
+        }
+    }
+
+    /// Always a task, which ends with a tool error.
+    #[tool(task = "required")]
+    async fn failing_job(&self) -> gumstack::Result<String> {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Err(gumstack::Error::msg(
+            "failing_job failed, as it always does",
+        ))
+    }
+
+    /// A task that fails (the tool panics): the task is `failed`, with an error.
+    #[tool(task = "optional")]
+    async fn protocol_error_job(&self) -> String {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        panic!("protocol_error_job fails the task on purpose")
+    }
+
+    /// Asks the user to confirm before deleting (in a task: the question is
+    /// answered with `tasks/update`).
+    #[tool(task = "optional")]
+    async fn confirm_delete(&self, ctx: Context, filename: String) -> gumstack::Result<String> {
+        let answer = ctx.elicit::<Confirm>(format!("Delete {filename}?")).await?;
+        Ok(match answer.accepted() {
+            Some(Confirm { confirm: true }) => format!("deleted {filename}"),
+            _ => format!("kept {filename}"),
+        })
+    }
+
+    /// Asks two questions at once (two pending inputs).
+    #[tool(task = "optional")]
+    async fn multi_input(&self, ctx: Context) -> gumstack::Result<String> {
+        let (name, confirm) = tokio::join!(
+            ctx.elicit::<Name>("What is your name?"),
+            ctx.elicit::<Confirm>("Go on?"),
+        );
+        let confirmed = confirm?.accepted().is_some_and(|c| c.confirm);
+        Ok(format!("{}, confirmed={confirmed}", name_of(name?)))
+    }
+
+    /// Asks a name through the request's rounds, then goes on as a task.
+    #[tool(task = "deferred")]
+    async fn test_tool_with_task(&self, ctx: Context) -> gumstack::Result<String> {
+        let name = name_of(
+            ctx.key("user_name")
+                .elicit::<Name>("What is your name?")
+                .await?,
+        );
+        ctx.into_task()?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Ok(format!("Hello, {name}!"))
     }
 
     /// Logs at info: sent only to a client that asked for that level.

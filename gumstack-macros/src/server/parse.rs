@@ -128,6 +128,9 @@ pub struct Tool {
     pub title: Option<LitStr>,
     /// read_only, destructive, idempotent, open_world
     pub hints: [Option<LitBool>; 4],
+    /// `task = "optional" | "required" | "deferred"` (SEP-2663), checked in
+    /// `validate`.
+    pub task: Option<LitStr>,
 }
 
 pub struct Resource {
@@ -432,17 +435,19 @@ fn parse_tool(cx: &mut Ctxt, attr: &syn::Attribute, method: &mut syn::ImplItemFn
     let mut strings = [
         Attr::none("name", "#[tool]"),
         Attr::none("title", "#[tool]"),
+        Attr::none("task", "#[tool]"),
     ];
     let mut flags = HINTS.map(|h| Attr::none(h, "#[tool]"));
     handler_keys(cx, attr, Kind::Tool, &mut strings, &mut flags);
     let method = parse_method(cx, method, Kind::Tool);
-    let [name, title] = strings;
+    let [name, title, task] = strings;
     Some(Tool {
         name: name
             .get()
             .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
         title: title.get(),
         hints: flags.map(Attr::get),
+        task: task.get(),
         method,
     })
 }

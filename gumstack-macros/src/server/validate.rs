@@ -9,6 +9,9 @@ use super::{
 };
 use crate::ctxt::Ctxt;
 
+/// The values of `#[tool(task = "...")]`.
+pub const TASK_MODES: [&str; 3] = ["optional", "required", "deferred"];
+
 pub fn server(cx: &mut Ctxt, server: &Server) {
     let mut seen: HashMap<String, &syn::LitStr> = HashMap::new();
     for tool in &server.tools {
@@ -16,6 +19,17 @@ pub fn server(cx: &mut Ctxt, server: &Server) {
         method(cx, &tool.method, Kind::Tool, &name);
         if let Some(problem) = name_problem("tool", &name) {
             cx.error(&tool.name, problem);
+        }
+        if let Some(task) = &tool.task
+            && !TASK_MODES.contains(&task.value().as_str())
+        {
+            cx.error(
+                task,
+                format!(
+                    "unknown task support `{}`; expected `\"optional\"` (a task when the client supports tasks), `\"required\"` (always a task) or `\"deferred\"` (a task from where the tool calls `ctx.into_task()`)",
+                    task.value()
+                ),
+            );
         }
         if seen.insert(name.clone(), &tool.name).is_some() {
             cx.error(

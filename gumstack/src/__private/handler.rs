@@ -6,15 +6,15 @@ use std::{borrow::Cow, sync::Arc};
 use rmcp::{
     ErrorData,
     model::{
-        CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
-        ServerCapabilities, ServerConfig, Tool,
+        CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities,
+        Implementation, ListToolsResult, ServerCapabilities, ServerConfig, Tool,
     },
 };
 
-use super::Rounds;
+use super::{Rounds, rounds, tasks};
 use crate::{
     Server,
-    context::ServerState,
+    context::{Context, ServerState, exchange::Outcome, tasks::TaskSupport},
     telemetry::{self, ToolOutcome},
 };
 
@@ -26,6 +26,8 @@ pub struct Features {
     pub subscribe: bool,
     pub prompts: bool,
     pub completions: bool,
+    /// Some tool runs as a task (SEP-2663).
+    pub tasks: bool,
 }
 
 #[allow(deprecated)] // logging: see `context/mod.rs`
@@ -47,6 +49,10 @@ pub fn server_config<S: Server>(features: Features) -> ServerConfig {
     if features.completions {
         capabilities.completions = Some(Default::default());
     }
+    if features.tasks {
+        let tasks = ServerCapabilities::builder().enable_tasks().build();
+        capabilities.extensions = tasks.extensions;
+    }
     let config = ServerConfig::new(capabilities).with_server_info(info);
     match S::INSTRUCTIONS {
         Some(text) => config.with_instructions(text),
@@ -64,6 +70,11 @@ pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
 
 /// A tool call: the request is taken apart here, before the future is built,
 /// so the future holds only what the call needs (rmcp moves it into a box).
+///
+/// Under 2026-07-28 a call may end with questions (`InputRequiredResult`) or
+/// become a task (`CreateTaskResult`): at once for a tool declared
+/// `task = "optional"` or `"required"` when the client supports tasks, or
+/// where a `"deferred"` one calls `ctx.into_task()`.
 pub fn call_tool<'a, S: Server>(
     server: &'a S,
     request: CallToolRequestParams,
@@ -88,16 +99,39 @@ pub fn call_tool<'a, S: Server>(
         &context,
         state,
     );
+    // Tasks are a 2026-07-28 extension: the client declares it per request.
+    let support = S::__task_support(&name);
+    let client_tasks = rounds.exchange().is_some() && ctx.client_capabilities().supports_tasks();
+    let refused = support == TaskSupport::Required && rounds.exchange().is_some() && !client_tasks;
+    let task_now = client_tasks && matches!(support, TaskSupport::Optional | TaskSupport::Required);
+    if let (TaskSupport::Deferred, true, Some(exchange)) =
+        (support, client_tasks, rounds.exchange())
+    {
+        exchange.allow_task();
+    }
+    let principal = rounds::principal(&context);
     drop(context);
     async move {
+        if refused {
+            return Err(ErrorData::missing_required_client_capability(
+                ClientCapabilities::builder().enable_tasks().build(),
+            ));
+        }
         rounds.receive().await?;
+        let start = |arguments| tasks::Start {
+            name: name.clone(),
+            arguments,
+            grant: grant.clone(),
+            principal: principal.clone(),
+            caps: ctx.client_capabilities().clone(),
+            exchange: rounds.exchange().expect("a task call is stateless").clone(),
+        };
+        if task_now && let Some(task) = tasks::start::<S>(state, start(arguments.clone())) {
+            return task.map(CallToolResponse::Task);
+        }
+        let kept = (support == TaskSupport::Deferred && client_tasks).then(|| arguments.clone());
         let started = telemetry::enabled().then(std::time::Instant::now);
-        // A panicking tool answers its own call with an error; the server keeps serving.
-        let call = std::panic::AssertUnwindSafe(
-            crate::host::creds::CURRENT_GRANT
-                .scope(grant, ctx.scope(server.call_tool(&name, arguments))),
-        );
-        let outcome = futures::FutureExt::catch_unwind(call).await;
+        let outcome = run_tool(server, &name, arguments, grant.clone(), ctx.clone()).await;
         if let Some(started) = started {
             record::<S>(&name, &outcome, started.elapsed());
         }
@@ -109,21 +143,49 @@ pub fn call_tool<'a, S: Server>(
                     None,
                 ));
             }
-            Err(panic) => {
-                let reason = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "no message".to_owned());
-                tracing::error!(tool = %name, "tool panicked: {reason}");
-                crate::tools::output::tool_error(format!(
-                    "tool `{name}` failed unexpectedly (it panicked); see the server log"
-                ))
-            }
+            Err(_) => crate::tools::output::tool_error(format!(
+                "tool `{name}` failed unexpectedly (it panicked); see the server log"
+            )),
         };
         let failed = result.is_error == Some(true);
-        rounds.conclude(result, failed)
+        match rounds.finish(result, failed)? {
+            Outcome::Done(result) => Ok(result.into()),
+            Outcome::Input(input) => Ok(input.into()),
+            Outcome::Task => match tasks::start::<S>(state, start(kept.unwrap_or_default())) {
+                Some(task) => task.map(CallToolResponse::Task),
+                None => Err(ErrorData::internal_error(
+                    "this server cannot run tasks (it is not run by the gumstack host)",
+                    None,
+                )),
+            },
+        }
     }
+}
+
+/// Run tool `name` as the caller of `grant`, with `ctx` as its context. A
+/// panic is caught and logged (the server keeps serving); `Ok(None)` is an
+/// unknown tool.
+pub(crate) async fn run_tool<S: Server>(
+    server: &S,
+    name: &str,
+    arguments: rmcp::model::JsonObject,
+    grant: Option<String>,
+    ctx: Context,
+) -> std::thread::Result<Option<CallToolResult>> {
+    let call = std::panic::AssertUnwindSafe(
+        crate::host::creds::CURRENT_GRANT
+            .scope(grant, ctx.scope(server.call_tool(name, arguments))),
+    );
+    let outcome = futures::FutureExt::catch_unwind(call).await;
+    if let Err(panic) = &outcome {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        tracing::error!(tool = %name, "tool panicked: {reason}");
+    }
+    outcome
 }
 
 /// Count a tool call under its name from the server's table, never the

@@ -11,6 +11,7 @@ mod catalog;
 mod credentials;
 mod handler;
 mod rounds;
+mod tasks;
 mod user_type;
 
 pub use rmcp;
@@ -18,10 +19,12 @@ pub use schemars;
 pub use serde;
 pub use serde_json;
 
+pub use crate::context::tasks::TaskSupport;
 pub use catalog::*;
 pub use credentials::*;
 pub use handler::*;
 pub use rounds::Rounds;
+pub use tasks::{cancel_task, get_task, update_task};
 pub use user_type::*;
 
 pub use crate::completion::{

@@ -78,6 +78,8 @@ impl Rounds {
             Some(exchange) => Ok(match exchange.conclude(result, failed)? {
                 Outcome::Done(result) => result.into(),
                 Outcome::Input(input) => input.into(),
+                // Only a tool call may become a task (`finish`).
+                Outcome::Task => return Err(not_a_task()),
             }),
         }
     }
@@ -97,14 +99,35 @@ impl Rounds {
             Some(exchange) => match exchange.conclude(result, failed)? {
                 Outcome::Done(result) => result.map(Into::into),
                 Outcome::Input(input) => Ok(input.into()),
+                Outcome::Task => Err(not_a_task()),
             },
         }
     }
 }
 
+impl Rounds {
+    /// The request's exchange (every 2026-07-28 request has one).
+    pub(crate) fn exchange(&self) -> Option<&Arc<Exchange>> {
+        self.exchange.as_ref()
+    }
+
+    /// How a tool call ends: as [`conclude`](Self::conclude), or
+    /// [`Outcome::Task`] when the tool called `ctx.into_task()`.
+    pub(crate) fn finish<R>(&self, result: R, failed: bool) -> Result<Outcome<R>, ErrorData> {
+        match &self.exchange {
+            None => Ok(Outcome::Done(result)),
+            Some(exchange) => exchange.conclude(result, failed),
+        }
+    }
+}
+
+fn not_a_task() -> ErrorData {
+    ErrorData::internal_error("only a tool call can continue as a task", None)
+}
+
 /// Who the state is bound to: the caller's grant over authenticated HTTP,
 /// else `none` (a `none` server, or stdio's one local user).
-fn principal(context: &RequestContext<RoleServer>) -> String {
+pub(crate) fn principal(context: &RequestContext<RoleServer>) -> String {
     context
         .extensions
         .get::<axum::http::request::Parts>()

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use rmcp::model::{ClientCapabilities, InputRequest, ServerRequest};
 use serde_json::Value;
 
-use super::{Context, Input, exchange::Kind};
+use super::{
+    Context, Input,
+    exchange::{Kind, digest},
+};
 use crate::{Error, Result};
 
 impl Context {
@@ -30,6 +33,35 @@ impl Context {
         Self {
             inner: self.inner.clone(),
             key: Some(Arc::from(key.into())),
+        }
+    }
+
+    /// Go on as a task (SEP-2663), for a tool declared
+    /// `#[tool(task = "deferred")]`: under 2026-07-28, when the client
+    /// supports tasks, the call answers with a task here and the tool runs
+    /// again from the start as that task, with the answers it was given
+    /// (asks before this point get them back; later ones wait for
+    /// `tasks/update`). Otherwise it does nothing and the call goes on.
+    ///
+    /// Returns an error exactly when the tool is to stop: `ctx.into_task()?;`
+    ///
+    /// ```no_run
+    /// # async fn f(ctx: gumstack::Context) -> gumstack::Result<String> {
+    /// #[derive(serde::Deserialize, schemars::JsonSchema)]
+    /// struct Name {
+    ///     name: String,
+    /// }
+    /// let name = ctx.key("user_name").elicit::<Name>("Your name?").await?;
+    /// ctx.into_task()?;
+    /// // ... the long part, once, in the task.
+    /// # Ok(String::new()) }
+    /// ```
+    pub fn into_task(&self) -> Result<()> {
+        match &self.inner.input {
+            Input::Rounds(exchange) if exchange.into_task() => {
+                Err(Error::msg("continuing as a task"))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -93,6 +125,16 @@ impl Context {
                 exchange.ask(key, kind, request).ok_or_else(|| {
                     // The call ends with the question; nobody reads this.
                     Error::msg("waiting for the client's answer (input required)")
+                })
+            }
+            Input::Task(exchange, task) => {
+                let key = exchange.key(kind, self.key.as_deref())?;
+                let request = build(exchange.stable_id(&key));
+                if let Some(answer) = exchange.answered(&key, kind, &digest(&request)) {
+                    return Ok(answer);
+                }
+                task.request_input(key, request).await.map_err(|_| {
+                    Error::msg(format!("{} ended: the task was cancelled", kind.name()))
                 })
             }
             Input::Unavailable => Err(match &self.inner.peer {

@@ -56,6 +56,9 @@ struct Rounds {
     ordinals: BTreeMap<&'static str, u32>,
     /// Capabilities an ask needed and the client did not declare.
     missing: Option<ClientCapabilities>,
+    /// The handler may go on as a task (`ctx.into_task()`), and whether it did.
+    can_become_task: bool,
+    became_task: bool,
 }
 
 /// How a handler's run ends.
@@ -64,6 +67,9 @@ pub(crate) enum Outcome<R> {
     Done(R),
     /// Some asks have no answer yet.
     Input(InputRequiredResult),
+    /// The handler called `ctx.into_task()`: run it again as a task, with
+    /// the answers it was given ([`Exchange::rerun`]).
+    Task,
 }
 
 /// What an ask is: its default key prefix, and the capability it needs.
@@ -152,21 +158,53 @@ impl Exchange {
     /// The answer to `request` under `key`, if the client gave it; otherwise
     /// the request is added to what this run asks.
     pub(crate) fn ask(&self, key: String, kind: Kind, request: InputRequest) -> Option<Value> {
-        let digest =
-            crypto::hash(&serde_json::to_string(&request).expect("an input request serializes"));
-        let mut rounds = self.rounds();
-        if let Some(answer) = rounds.answers.get(&key)
-            && answer.request == digest
-            && answers(kind, &answer.response)
-        {
-            let answer = answer.clone();
-            let response = answer.response.clone();
-            rounds.used.insert(key, answer);
-            return Some(response);
+        let digest = digest(&request);
+        if let Some(answer) = self.answered(&key, kind, &digest) {
+            return Some(answer);
         }
+        let mut rounds = self.rounds();
         rounds.pending_digests.insert(key.clone(), digest);
         rounds.pending.insert(key, request);
         None
+    }
+
+    /// The answer the client gave under `key` to this request, if any.
+    pub(crate) fn answered(&self, key: &str, kind: Kind, request: &str) -> Option<Value> {
+        let mut rounds = self.rounds();
+        let answer = rounds.answers.get(key)?;
+        if answer.request != request || !answers(kind, &answer.response) {
+            return None;
+        }
+        let answer = answer.clone();
+        let response = answer.response.clone();
+        rounds.used.insert(key.to_owned(), answer);
+        Some(response)
+    }
+
+    /// Let the handler go on as a task (a `deferred` task tool, and a client
+    /// that supports tasks).
+    pub(crate) fn allow_task(&self) {
+        self.rounds().can_become_task = true;
+    }
+
+    /// `ctx.into_task()`: whether the handler is to stop here and run again
+    /// as a task.
+    pub(crate) fn into_task(&self) -> bool {
+        let mut rounds = self.rounds();
+        rounds.became_task = rounds.can_become_task;
+        rounds.became_task
+    }
+
+    /// Ready the exchange for the run as a task: the same keys are handed out
+    /// again, and the answers stay.
+    pub(crate) fn rerun(&self) {
+        let mut rounds = self.rounds();
+        rounds.keys.clear();
+        rounds.ordinals.clear();
+        rounds.pending.clear();
+        rounds.pending_digests.clear();
+        rounds.can_become_task = false;
+        rounds.became_task = false;
     }
 
     /// An ask needed `capability`, which the client did not declare.
@@ -202,11 +240,19 @@ impl Exchange {
                 Some(state),
             )));
         }
+        if rounds.became_task {
+            return Ok(Outcome::Task);
+        }
         match rounds.missing.take() {
             Some(missing) if failed => Err(ErrorData::missing_required_client_capability(missing)),
             _ => Ok(Outcome::Done(result)),
         }
     }
+}
+
+/// What identifies an input request: the digest of its JSON.
+pub(crate) fn digest(request: &InputRequest) -> String {
+    crypto::hash(&serde_json::to_string(request).expect("an input request serializes"))
 }
 
 /// Whether `response` has the shape of an answer to a `kind` request; one

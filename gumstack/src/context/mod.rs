@@ -40,6 +40,7 @@ pub(crate) mod request_state;
 mod roots;
 mod sample;
 mod state;
+pub(crate) mod tasks;
 
 use std::sync::Arc;
 
@@ -106,6 +107,9 @@ enum Input {
     /// The request's rounds (2026-07-28 `tools/call`, `prompts/get`,
     /// `resources/read`).
     Rounds(Arc<Exchange>),
+    /// A task's: asked through `tasks/get`, answered with `tasks/update`
+    /// (after the answers the call had before it became a task).
+    Task(Arc<Exchange>, rmcp::task_manager::TaskContext),
     /// No way to ask: a 2026-07-28 request of another method, or no client.
     Unavailable,
 }
@@ -150,6 +154,36 @@ impl Context {
         exchange: Arc<Exchange>,
     ) -> Self {
         Self::new(request, state, Input::Rounds(exchange))
+    }
+
+    /// The context of a tool call that runs as a task: no log messages or
+    /// progress (the request that started it is over), cancelled by
+    /// `tasks/cancel` (`ct`).
+    pub(crate) fn for_task(
+        state: &'static ServerState,
+        caps: ClientCapabilities,
+        exchange: Arc<Exchange>,
+        task: rmcp::task_manager::TaskContext,
+        ct: CancellationToken,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                peer: None,
+                ct,
+                progress_token: None,
+                session: None,
+                state: Some(state),
+                caps,
+                request_log_level: Some(None),
+                input: Input::Task(exchange, task),
+            }),
+            key: None,
+        }
+    }
+
+    /// What the client declared it can do.
+    pub(crate) fn client_capabilities(&self) -> &ClientCapabilities {
+        &self.inner.caps
     }
 
     fn new(

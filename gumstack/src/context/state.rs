@@ -42,6 +42,8 @@ pub struct ServerState {
     /// Open `subscriptions/listen` streams, by a number of their own.
     listeners: Mutex<BTreeMap<u64, SubscriptionSink>>,
     next_listener: AtomicU64,
+    /// Tool calls running as tasks, and the finished ones until their TTL.
+    pub(crate) tasks: std::sync::OnceLock<super::tasks::Tasks>,
 }
 
 struct Subscriber {
@@ -57,6 +59,7 @@ impl ServerState {
             subscriptions: Mutex::new(BTreeMap::new()),
             listeners: Mutex::new(BTreeMap::new()),
             next_listener: AtomicU64::new(0),
+            tasks: std::sync::OnceLock::new(),
         }
     }
 

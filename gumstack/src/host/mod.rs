@@ -75,6 +75,7 @@ where
         format!("{} login", S::NAME),
     );
     let server = Arc::new(server);
+    S::__set_instance(server.clone());
     match serve.http {
         Some(addr) => {
             let settings = settings.expect("checked for HTTP");

@@ -236,8 +236,10 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
         let subscribe = server.resources.iter().any(|r| r.subscribe);
         let prompts = !server.prompts.is_empty();
         let completions = completion::any(server);
-        quote!(#p::Features { resources: #resources, subscribe: #subscribe, prompts: #prompts, completions: #completions })
+        let tasks = tools::any_task(server);
+        quote!(#p::Features { resources: #resources, subscribe: #subscribe, prompts: #prompts, completions: #completions, tasks: #tasks })
     };
+    let (task_items, task_methods) = tools::tasks(server);
     let (resource_items, resource_methods) = (resources.items, resources.methods);
     let (prompt_checks, prompt_methods) = (prompts.items, prompts.methods);
     let (completion_checks, completion_method) = (completion.items, completion.methods);
@@ -260,6 +262,10 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
 
             /// What this server remembers of its sessions: log levels, subscriptions.
             static __GUMSTACK_STATE: #p::ServerState = #p::ServerState::new();
+            /// The server the host runs (set at start-up, for tasks).
+            #[allow(dead_code)]
+            static __GUMSTACK_INSTANCE: ::std::sync::OnceLock<::std::sync::Arc<#self_ty>> =
+                ::std::sync::OnceLock::new();
 
             impl ::gumstack::Server for #self_ty {
                 #auth_item
@@ -288,6 +294,8 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                 fn __prepare() -> ::gumstack::Result<()> {
                     #prepare
                 }
+
+                #task_items
             }
 
             impl #self_ty {
@@ -345,6 +353,7 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                 #resource_methods
                 #prompt_methods
                 #completion_method
+                #task_methods
             }
         };
     }

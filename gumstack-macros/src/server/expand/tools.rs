@@ -145,3 +145,70 @@ fn call_arm(tool: &Tool) -> TokenStream {
         }.await),
     }
 }
+
+/// Whether some tool runs as a task.
+pub fn any_task(server: &Server) -> bool {
+    server.tools.iter().any(|t| t.task.is_some())
+}
+
+/// For servers with task tools: the `Server` items that say how each tool
+/// runs and keep the running server (a task outlives its request), and the
+/// `tasks/*` methods of the `ServerHandler`.
+pub fn tasks(server: &Server) -> (TokenStream, TokenStream) {
+    if !any_task(server) {
+        return (TokenStream::new(), TokenStream::new());
+    }
+    let p = private();
+    let arms = server.tools.iter().filter_map(|tool| {
+        let task = tool.task.as_ref()?;
+        let name = &tool.name;
+        let variant = match task.value().as_str() {
+            "required" => quote!(Required),
+            "deferred" => quote!(Deferred),
+            _ => quote!(Optional),
+        };
+        Some(quote!(#name => #p::TaskSupport::#variant,))
+    });
+    let items = quote! {
+        fn __task_support(name: &str) -> #p::TaskSupport {
+            match name {
+                #(#arms)*
+                _ => #p::TaskSupport::Never,
+            }
+        }
+
+        fn __instance() -> ::core::option::Option<::std::sync::Arc<Self>> {
+            __GUMSTACK_INSTANCE.get().cloned()
+        }
+
+        fn __set_instance(server: ::std::sync::Arc<Self>) {
+            let _ = __GUMSTACK_INSTANCE.set(server);
+        }
+    };
+    let methods = quote! {
+        async fn get_task(
+            &self,
+            request: #p::rmcp::model::GetTaskParams,
+            context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
+        ) -> ::core::result::Result<#p::rmcp::model::GetTaskResult, #p::rmcp::ErrorData> {
+            #p::get_task(&__GUMSTACK_STATE, request, &context)
+        }
+
+        async fn update_task(
+            &self,
+            request: #p::rmcp::model::UpdateTaskParams,
+            context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
+        ) -> ::core::result::Result<(), #p::rmcp::ErrorData> {
+            #p::update_task(&__GUMSTACK_STATE, request, &context)
+        }
+
+        async fn cancel_task(
+            &self,
+            request: #p::rmcp::model::CancelTaskParams,
+            context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
+        ) -> ::core::result::Result<(), #p::rmcp::ErrorData> {
+            #p::cancel_task(&__GUMSTACK_STATE, request, &context)
+        }
+    };
+    (items, methods)
+}

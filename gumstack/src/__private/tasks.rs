@@ -1,0 +1,117 @@
+//! Tool calls as tasks (SEP-2663): starting one, and `tasks/get`,
+//! `tasks/update`, `tasks/cancel` for the generated `ServerHandler`.
+
+use std::{borrow::Cow, sync::Arc};
+
+use rmcp::{
+    ErrorData,
+    model::{
+        CancelTaskParams, ClientCapabilities, CreateTaskResult, GetTaskParams, GetTaskResult,
+        JsonObject, UpdateTaskParams,
+    },
+    service::RequestContext,
+    task_manager::{TaskContext, TaskExit, TaskFuture},
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{handler::run_tool, rounds::principal};
+use crate::{
+    Server,
+    context::{Context, ServerState, exchange::Exchange, tasks},
+};
+
+/// What a tool call needs to go on as a task, after its request is gone.
+pub(crate) struct Start {
+    pub name: Cow<'static, str>,
+    pub arguments: JsonObject,
+    pub grant: Option<String>,
+    pub principal: String,
+    pub caps: ClientCapabilities,
+    /// The answers the call was given before it became a task.
+    pub exchange: Arc<Exchange>,
+}
+
+/// Start the call as a task of its caller; the tool runs from the start in
+/// it. `None` when the server is not run by the host (nothing could keep
+/// it running after the request).
+pub(crate) fn start<S: Server>(
+    state: &'static ServerState,
+    start: Start,
+) -> Option<Result<CreateTaskResult, ErrorData>> {
+    let server = S::__instance()?;
+    let Start {
+        name,
+        arguments,
+        grant,
+        principal,
+        caps,
+        exchange,
+    } = start;
+    exchange.rerun();
+    let run = move |task: TaskContext| -> TaskFuture {
+        Box::pin(async move {
+            // `tasks/cancel` cancels the tool's context: cancellation stays
+            // cooperative, as for a call.
+            let ct = CancellationToken::new();
+            let ctx = Context::for_task(state, caps, exchange, task.clone(), ct.clone());
+            let link = async {
+                task.cancelled().await;
+                ct.cancel();
+                std::future::pending::<()>().await
+            };
+            let outcome = tokio::select! {
+                outcome = run_tool(&*server, &name, arguments, grant, ctx) => outcome,
+                () = link => unreachable!("the link never ends"),
+            };
+            match outcome {
+                _ if task.is_cancel_requested() => Err(TaskExit::Cancelled),
+                Ok(Some(result)) => Ok(result),
+                Ok(None) => Err(TaskExit::Error(ErrorData::invalid_params(
+                    format!("unknown tool `{name}`"),
+                    None,
+                ))),
+                // The task fails (a protocol error), where a call would have
+                // answered with a tool error.
+                Err(_) => Err(TaskExit::Error(ErrorData::internal_error(
+                    format!("tool `{name}` failed unexpectedly (it panicked); see the server log"),
+                    None,
+                ))),
+            }
+        })
+    };
+    Some(
+        tasks::of(&state.tasks)
+            .spawn(principal, run)
+            .map(CreateTaskResult::new),
+    )
+}
+
+pub fn get_task(
+    state: &'static ServerState,
+    request: GetTaskParams,
+    context: &RequestContext<rmcp::RoleServer>,
+) -> Result<GetTaskResult, ErrorData> {
+    tasks::of(&state.tasks)
+        .get(&principal(context), &request.task_id)
+        .map(GetTaskResult::new)
+}
+
+pub fn update_task(
+    state: &'static ServerState,
+    request: UpdateTaskParams,
+    context: &RequestContext<rmcp::RoleServer>,
+) -> Result<(), ErrorData> {
+    tasks::of(&state.tasks).update(
+        &principal(context),
+        &request.task_id,
+        request.input_responses,
+    )
+}
+
+pub fn cancel_task(
+    state: &'static ServerState,
+    request: CancelTaskParams,
+    context: &RequestContext<rmcp::RoleServer>,
+) -> Result<(), ErrorData> {
+    tasks::of(&state.tasks).cancel(&principal(context), &request.task_id)
+}
