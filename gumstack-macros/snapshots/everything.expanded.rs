@@ -93,6 +93,201 @@ impl Everything {
         let answer = ctx.elicit::<Contact>(message).await?;
         Ok(format!("User response: {}", describe(& answer)))
     }
+    /// Asks the user's name, under the key `user_name` (SEP-2322).
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_elicitation(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = ctx.key("user_name").elicit::<Name>("What is your name?").await?;
+        Ok(format!("Hello, {}!", name_of(name)))
+    }
+    /// Asks the client's model a question (SEP-2322).
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_sampling(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let reply = ctx.sample_text("What is the capital of France?", 100).await?;
+        Ok(format!("The model answered: {reply}"))
+    }
+    /// Lists the client's roots (SEP-2322).
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_list_roots(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let roots = ctx.key("client_roots").roots().await?;
+        let names: Vec<String> = roots
+            .iter()
+            .map(|r| format!("{} ({})", r.uri, r.name.as_deref().unwrap_or("unnamed")))
+            .collect();
+        Ok(format!("The client has {} roots: {}", roots.len(), names.join(", ")))
+    }
+    /// Asks for a confirmation; the retry carries the sealed requestState.
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_request_state(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let answer = ctx.key("confirm").elicit::<Confirmation>("Please confirm").await?;
+        let ok = answer.accepted().is_some_and(|c| c.ok);
+        Ok(format!("state-ok: the requestState was valid, confirmed={ok}"))
+    }
+    /// Asks three things of three kinds in one round.
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_multiple_inputs(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let (name, greeting, roots) = tokio::join!(
+            ctx.key("user_name").elicit::< Name > ("What is your name?"), ctx
+            .key("greeting").sample(Sampling::new(50).user("Write a short greeting.")),
+            ctx.key("client_roots").roots(),
+        );
+        let (name, greeting, roots) = (name?, greeting?, roots?);
+        Ok(
+            format!(
+                "{} / {} / {} roots", name_of(name), greeting.text().unwrap_or_default(),
+                roots.len()
+            ),
+        )
+    }
+    /// Asks in two rounds: the second question depends on the first answer.
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_multi_round(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = name_of(ctx.key("step1").elicit::<Name>("What is your name?").await?);
+        let colour = ctx
+            .key("step2")
+            .elicit::<Colour>(format!("{name}, what is your favourite colour?"))
+            .await?;
+        let colour = colour
+            .accepted()
+            .map_or_else(|| "no colour".to_owned(), |c| c.color);
+        Ok(format!("{name} likes {colour}"))
+    }
+    /// Asks for a name; the suite sends back an altered requestState.
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_tampered_state(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = ctx.key("user_name").elicit::<Name>("What is your name?").await?;
+        Ok(format!("Hello, {}!", name_of(name)))
+    }
+    /// Asks the user and the model at once: only what the client declared
+    /// goes out (the suite declares sampling alone).
+    #[tool(__gumstack_expanded)]
+    async fn test_input_required_result_capabilities(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let (name, reply) = tokio::join!(
+            ctx.key("user_name").elicit::< Name > ("What is your name?"), ctx
+            .key("capital").sample_text("What is the capital of France?", 100),
+        );
+        let name = name.map(name_of).unwrap_or_else(|_| "(no elicitation)".to_owned());
+        Ok(format!("{name} / {}", reply ?))
+    }
+    /// Needs sampling: a client that did not declare it gets -32021.
+    #[tool(__gumstack_expanded)]
+    async fn test_missing_capability(&self, ctx: Context) -> gumstack::Result<String> {
+        let reply = ctx.sample_text("Say hello.", 20).await?;
+        Ok(format!("The model said: {reply}"))
+    }
+    /// Elicits: under 2026-07-28 the question comes back in the result,
+    /// never as a request on the response stream.
+    #[tool(__gumstack_expanded)]
+    async fn test_streaming_elicitation(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let name = ctx.elicit::<Name>("What is your name?").await?;
+        Ok(format!("Hello, {}!", name_of(name)))
+    }
+    /// Echoes a region that the client also sends as `Mcp-Param-Region`
+    /// (SEP-2243): the server checks that header and argument agree.
+    #[tool(__gumstack_expanded)]
+    fn test_custom_header(&self, region: String) -> String {
+        format!("region: {region}")
+    }
+    /// Greets someone, at once (never a task).
+    #[tool(__gumstack_expanded)]
+    fn greet(&self, name: String) -> String {
+        format!("Hello, {name}!")
+    }
+    /// Computes for `seconds`; a task when the client supports tasks.
+    #[tool(__gumstack_expanded)]
+    async fn slow_compute(
+        &self,
+        ctx: Context,
+        seconds: f64,
+        label: Option<String>,
+    ) -> gumstack::Result<String> {
+        let label = label.unwrap_or_else(|| "job".to_owned());
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs_f64(seconds.clamp(0.0, 600.0)))
+            => { Ok(format!("{label}: computed for {seconds} s")) } () = ctx.cancelled()
+            => Err(gumstack::Error::msg(format!("{label}: cancelled"))),
+        }
+    }
+    /// Always a task, which ends with a tool error.
+    #[tool(__gumstack_expanded)]
+    async fn failing_job(&self) -> gumstack::Result<String> {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Err(gumstack::Error::msg("failing_job failed, as it always does"))
+    }
+    /// A task that fails (the tool panics): the task is `failed`, with an error.
+    #[tool(__gumstack_expanded)]
+    async fn protocol_error_job(&self) -> String {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        panic!("protocol_error_job fails the task on purpose")
+    }
+    /// Asks the user to confirm before deleting (in a task: the question is
+    /// answered with `tasks/update`).
+    #[tool(__gumstack_expanded)]
+    async fn confirm_delete(
+        &self,
+        ctx: Context,
+        filename: String,
+    ) -> gumstack::Result<String> {
+        let answer = ctx.elicit::<Confirm>(format!("Delete {filename}?")).await?;
+        Ok(
+            match answer.accepted() {
+                Some(Confirm { confirm: true }) => format!("deleted {filename}"),
+                _ => format!("kept {filename}"),
+            },
+        )
+    }
+    /// Asks two questions at once (two pending inputs).
+    #[tool(__gumstack_expanded)]
+    async fn multi_input(&self, ctx: Context) -> gumstack::Result<String> {
+        let (name, confirm) = tokio::join!(
+            ctx.elicit::< Name > ("What is your name?"), ctx.elicit::< Confirm >
+            ("Go on?"),
+        );
+        let confirmed = confirm?.accepted().is_some_and(|c| c.confirm);
+        Ok(format!("{}, confirmed={confirmed}", name_of(name ?)))
+    }
+    /// Asks a name through the request's rounds, then goes on as a task.
+    #[tool(__gumstack_expanded)]
+    async fn test_tool_with_task(&self, ctx: Context) -> gumstack::Result<String> {
+        let name = name_of(
+            ctx.key("user_name").elicit::<Name>("What is your name?").await?,
+        );
+        ctx.into_task()?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Ok(format!("Hello, {name}!"))
+    }
+    /// Logs at info: sent only to a client that asked for that level.
+    #[tool(__gumstack_expanded)]
+    async fn test_logging_tool(&self, ctx: Context) -> &'static str {
+        ctx.info("test_logging_tool ran").await;
+        "logged"
+    }
     /// Asks the user for a form whose fields all have defaults (SEP-1034).
     #[tool(__gumstack_expanded)]
     async fn test_elicitation_sep1034_defaults(
@@ -185,6 +380,21 @@ impl Everything {
             "Please process the embedded resource above."),
         ]
     }
+    /// A prompt that asks the user for context first (SEP-2322).
+    #[prompt(__gumstack_expanded)]
+    async fn test_input_required_result_prompt(
+        &self,
+        ctx: Context,
+    ) -> gumstack::Result<String> {
+        let answer = ctx
+            .key("user_context")
+            .elicit::<UserContext>("What are you working on?")
+            .await?;
+        let context = answer
+            .accepted()
+            .map_or_else(|| "nothing".to_owned(), |c| c.context);
+        Ok(format!("Help me with what I am working on: {context}"))
+    }
     /// A prompt with an image.
     #[prompt(__gumstack_expanded)]
     fn test_prompt_with_image(&self) -> Vec<PromptMessage> {
@@ -215,6 +425,11 @@ const _: () = {
     const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <f64 as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <Address as ::gumstack::tools::ToolArg>::__CHECK;
     const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <Content as ::gumstack::tools::ToolOutput>::__CHECK;
@@ -231,6 +446,40 @@ const _: () = {
     const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
     const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <&'static str as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <String as ::gumstack::tools::ToolOutput>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
     const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
     const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
     const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
@@ -256,6 +505,8 @@ const _: () = {
     const _: () = <String as ::gumstack::prompts::PromptValue>::__CHECK;
     const _: () = <String as ::gumstack::prompts::TextArg>::__CHECK;
     const _: () = <Vec<PromptMessage> as ::gumstack::prompts::PromptValue>::__CHECK;
+    const _: () = <String as ::gumstack::prompts::PromptValue>::__CHECK;
+    const _: () = <Context as ::gumstack::context::IsContext>::__CHECK;
     const _: () = <Vec<PromptMessage> as ::gumstack::prompts::PromptValue>::__CHECK;
     const _: () = <Vec<&'static str> as ::gumstack::CompletionValues>::__CHECK;
     const _: () = <Vec<String> as ::gumstack::CompletionValues>::__CHECK;
@@ -274,6 +525,9 @@ const _: () = {
     }
     /// What this server remembers of its sessions: log levels, subscriptions.
     static __GUMSTACK_STATE: ::gumstack::__private::ServerState = ::gumstack::__private::ServerState::new();
+    /// The server the host runs (set at start-up, for tasks).
+    #[allow(dead_code)]
+    static __GUMSTACK_INSTANCE: ::std::sync::OnceLock<::std::sync::Arc<Everything>> = ::std::sync::OnceLock::new();
     impl ::gumstack::Server for Everything {
         type Auth = ::gumstack::__private::NoAuth<()>;
         const NAME: &'static str = "everything";
@@ -397,6 +651,207 @@ const _: () = {
                     ::gumstack::__private:: { NoSchema as _, StructuredSchema as _,
                     UncheckedOutputSchema as _ }; (&
                     ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_elicitation",
+                    ::core::option::Option::None,
+                    "Asks the user's name, under the key `user_name` (SEP-2322).",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_sampling",
+                    ::core::option::Option::None,
+                    "Asks the client's model a question (SEP-2322).",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_list_roots",
+                    ::core::option::Option::None, "Lists the client's roots (SEP-2322).",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_request_state",
+                    ::core::option::Option::None,
+                    "Asks for a confirmation; the retry carries the sealed requestState.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_multiple_inputs",
+                    ::core::option::Option::None,
+                    "Asks three things of three kinds in one round.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_multi_round",
+                    ::core::option::Option::None,
+                    "Asks in two rounds: the second question depends on the first answer.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_tampered_state",
+                    ::core::option::Option::None,
+                    "Asks for a name; the suite sends back an altered requestState.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_input_required_result_capabilities",
+                    ::core::option::Option::None,
+                    "Asks the user and the model at once: only what the client declared\ngoes out (the suite declares sampling alone).",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_missing_capability",
+                    ::core::option::Option::None,
+                    "Needs sampling: a client that did not declare it gets -32021.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_streaming_elicitation",
+                    ::core::option::Option::None,
+                    "Elicits: under 2026-07-28 the question comes back in the result,\nnever as a request on the response stream.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_custom_header",
+                    ::core::option::Option::None,
+                    "Echoes a region that the client also sends as `Mcp-Param-Region`\n(SEP-2243): the server checks that header and argument agree.",
+                    { let schema = ::gumstack::__private::InputSchema::new(); let schema
+                    = (& ::gumstack::__private::UserType:: < String > ::new())
+                    .param(schema, "region",
+                    ::core::option::Option::Some("Where to run"), true); let schema =
+                    schema.header("region", "Region"); schema.finish() }, {
+                    #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as _,
+                    StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]), ::gumstack::__private::tool("greet",
+                    ::core::option::Option::None,
+                    "Greets someone, at once (never a task).", { let schema =
+                    ::gumstack::__private::InputSchema::new(); let schema = (&
+                    ::gumstack::__private::UserType:: < String > ::new()).param(schema,
+                    "name", ::core::option::Option::None, true); schema.finish() }, {
+                    #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as _,
+                    StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("slow_compute",
+                    ::core::option::Option::None,
+                    "Computes for `seconds`; a task when the client supports tasks.", {
+                    let schema = ::gumstack::__private::InputSchema::new(); let schema =
+                    (& ::gumstack::__private::UserType:: < f64 > ::new()).param(schema,
+                    "seconds", ::core::option::Option::None, true); let schema = (&
+                    ::gumstack::__private::UserType:: < Option < String > > ::new())
+                    .param(schema, "label", ::core::option::Option::None, false); schema
+                    .finish() }, { #[allow(unused_imports)] use ::gumstack::__private:: {
+                    NoSchema as _, StructuredSchema as _, UncheckedOutputSchema as _ };
+                    (& ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("failing_job",
+                    ::core::option::Option::None,
+                    "Always a task, which ends with a tool error.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("protocol_error_job",
+                    ::core::option::Option::None,
+                    "A task that fails (the tool panics): the task is `failed`, with an error.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("confirm_delete",
+                    ::core::option::Option::None,
+                    "Asks the user to confirm before deleting (in a task: the question is\nanswered with `tasks/update`).",
+                    { let schema = ::gumstack::__private::InputSchema::new(); let schema
+                    = (& ::gumstack::__private::UserType:: < String > ::new())
+                    .param(schema, "filename", ::core::option::Option::None, true);
+                    schema.finish() }, { #[allow(unused_imports)] use
+                    ::gumstack::__private:: { NoSchema as _, StructuredSchema as _,
+                    UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("multi_input",
+                    ::core::option::Option::None,
+                    "Asks two questions at once (two pending inputs).",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_tool_with_task",
+                    ::core::option::Option::None,
+                    "Asks a name through the request's rounds, then goes on as a task.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < String > ::new())
+                    .output_schema() }, [::core::option::Option::None,
+                    ::core::option::Option::None, ::core::option::Option::None,
+                    ::core::option::Option::None]),
+                    ::gumstack::__private::tool("test_logging_tool",
+                    ::core::option::Option::None,
+                    "Logs at info: sent only to a client that asked for that level.",
+                    ::gumstack::__private::rmcp::handler::server::common::schema_for_empty_input(),
+                    { #[allow(unused_imports)] use ::gumstack::__private:: { NoSchema as
+                    _, StructuredSchema as _, UncheckedOutputSchema as _ }; (&
+                    ::gumstack::__private::OutputSchema:: < & 'static str > ::new())
                     .output_schema() }, [::core::option::Option::None,
                     ::core::option::Option::None, ::core::option::Option::None,
                     ::core::option::Option::None]),
@@ -817,6 +1272,691 @@ const _: () = {
                                 .await,
                         )
                     }
+                    "test_input_required_result_elicitation" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_elicitation",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_elicitation(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_sampling" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_sampling",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_sampling(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_list_roots" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_list_roots",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_list_roots(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_request_state" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_request_state",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_request_state(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_multiple_inputs" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_multiple_inputs",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_multiple_inputs(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_multi_round" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_multi_round",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_multi_round(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_tampered_state" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_tampered_state",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_tampered_state(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_input_required_result_capabilities" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_input_required_result_capabilities",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_input_required_result_capabilities(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_missing_capability" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_missing_capability",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_missing_capability(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_streaming_elicitation" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_streaming_elicitation",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_streaming_elicitation(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_custom_header" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_custom_header",
+                                    arguments,
+                                );
+                                let __gumstack_arg_region = (&::gumstack::__private::UserType::<
+                                    String,
+                                >::new())
+                                    .required(&mut arguments, "region");
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&["region"])
+                                {
+                                    return error;
+                                }
+                                let (
+                                    ::core::option::Option::Some(__gumstack_arg_region),
+                                ) = (__gumstack_arg_region,) else {
+                                    ::core::unreachable!()
+                                };
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::gumstack::__private::{
+                                        IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                    };
+                                    (&::gumstack::__private::Output::new(
+                                        self.test_custom_header(__gumstack_arg_region),
+                                    ))
+                                        .tool_result()
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "greet" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "greet",
+                                    arguments,
+                                );
+                                let __gumstack_arg_name = (&::gumstack::__private::UserType::<
+                                    String,
+                                >::new())
+                                    .required(&mut arguments, "name");
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&["name"])
+                                {
+                                    return error;
+                                }
+                                let (::core::option::Option::Some(__gumstack_arg_name),) = (
+                                    __gumstack_arg_name,
+                                ) else { ::core::unreachable!() };
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::gumstack::__private::{
+                                        IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                    };
+                                    (&::gumstack::__private::Output::new(
+                                        self.greet(__gumstack_arg_name),
+                                    ))
+                                        .tool_result()
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "slow_compute" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "slow_compute",
+                                    arguments,
+                                );
+                                let __gumstack_arg_seconds = (&::gumstack::__private::UserType::<
+                                    f64,
+                                >::new())
+                                    .required(&mut arguments, "seconds");
+                                let __gumstack_arg_label = (&::gumstack::__private::UserType::<
+                                    String,
+                                >::new())
+                                    .optional(&mut arguments, "label");
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&["seconds", "label"])
+                                {
+                                    return error;
+                                }
+                                let (
+                                    ::core::option::Option::Some(__gumstack_arg_seconds),
+                                    ::core::option::Option::Some(__gumstack_arg_label),
+                                ) = (__gumstack_arg_seconds, __gumstack_arg_label) else {
+                                    ::core::unreachable!()
+                                };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .slow_compute(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                        __gumstack_arg_seconds,
+                                        __gumstack_arg_label,
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "failing_job" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "failing_job",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                match self.failing_job().await {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "protocol_error_job" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "protocol_error_job",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::gumstack::__private::{
+                                        IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                    };
+                                    (&::gumstack::__private::Output::new(
+                                        self.protocol_error_job().await,
+                                    ))
+                                        .tool_result()
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "confirm_delete" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "confirm_delete",
+                                    arguments,
+                                );
+                                let __gumstack_arg_filename = (&::gumstack::__private::UserType::<
+                                    String,
+                                >::new())
+                                    .required(&mut arguments, "filename");
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&["filename"])
+                                {
+                                    return error;
+                                }
+                                let (
+                                    ::core::option::Option::Some(__gumstack_arg_filename),
+                                ) = (__gumstack_arg_filename,) else {
+                                    ::core::unreachable!()
+                                };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .confirm_delete(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                        __gumstack_arg_filename,
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "multi_input" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "multi_input",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .multi_input(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_tool_with_task" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_tool_with_task",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                match self
+                                    .test_tool_with_task(
+                                        (&::gumstack::__private::UserType::<Context>::new())
+                                            .context_arg(&__gumstack_ctx),
+                                    )
+                                    .await
+                                {
+                                    ::core::result::Result::Ok(value) => {
+                                        #[allow(unused_imports)]
+                                        use ::gumstack::__private::{
+                                            IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                        };
+                                        (&::gumstack::__private::Output::new(value)).tool_result()
+                                    }
+                                    ::core::result::Result::Err(error) => {
+                                        ::gumstack::__private::tool_error(error)
+                                    }
+                                }
+                            }
+                                .await,
+                        )
+                    }
+                    "test_logging_tool" => {
+                        ::core::option::Option::Some(
+                            async {
+                                let mut arguments = ::gumstack::__private::Args::new(
+                                    "test_logging_tool",
+                                    arguments,
+                                );
+                                if let ::core::result::Result::Err(error) = arguments
+                                    .finish(&[])
+                                {
+                                    return error;
+                                }
+                                let () = () else { ::core::unreachable!() };
+                                let __gumstack_ctx = ::gumstack::__private::Context::current();
+                                {
+                                    #[allow(unused_imports)]
+                                    use ::gumstack::__private::{
+                                        IntoContent as _, IntoStructured as _, UncheckedOutput as _,
+                                    };
+                                    (&::gumstack::__private::Output::new(
+                                        self
+                                            .test_logging_tool(
+                                                (&::gumstack::__private::UserType::<Context>::new())
+                                                    .context_arg(&__gumstack_ctx),
+                                            )
+                                            .await,
+                                    ))
+                                        .tool_result()
+                                }
+                            }
+                                .await,
+                        )
+                    }
                     "test_elicitation_sep1034_defaults" => {
                         ::core::option::Option::Some(
                             async {
@@ -974,6 +2114,23 @@ const _: () = {
             (&::gumstack::__private::UserType::<()>::new())
                 .load_env_creds(&__GUMSTACK_ENV_CREDS)
         }
+        fn __task_support(name: &str) -> ::gumstack::__private::TaskSupport {
+            match name {
+                "slow_compute" => ::gumstack::__private::TaskSupport::Optional,
+                "failing_job" => ::gumstack::__private::TaskSupport::Required,
+                "protocol_error_job" => ::gumstack::__private::TaskSupport::Optional,
+                "confirm_delete" => ::gumstack::__private::TaskSupport::Optional,
+                "multi_input" => ::gumstack::__private::TaskSupport::Optional,
+                "test_tool_with_task" => ::gumstack::__private::TaskSupport::Deferred,
+                _ => ::gumstack::__private::TaskSupport::Never,
+            }
+        }
+        fn __instance() -> ::core::option::Option<::std::sync::Arc<Self>> {
+            __GUMSTACK_INSTANCE.get().cloned()
+        }
+        fn __set_instance(server: ::std::sync::Arc<Self>) {
+            let _ = __GUMSTACK_INSTANCE.set(server);
+        }
     }
     impl Everything {
         /// Run the host: parses the command line (`serve --stdio`,
@@ -995,6 +2152,7 @@ const _: () = {
                 subscribe: true,
                 prompts: true,
                 completions: true,
+                tasks: true,
             }));
             ::core::clone::Clone::clone(&*INFO)
         }
@@ -1107,7 +2265,7 @@ const _: () = {
         #[allow(unused_variables)]
         async fn read_resource(
             &self,
-            request: ::gumstack::__private::rmcp::model::ReadResourceRequestParams,
+            mut request: ::gumstack::__private::rmcp::model::ReadResourceRequestParams,
             context: ::gumstack::__private::rmcp::service::RequestContext<
                 ::gumstack::__private::rmcp::RoleServer,
             >,
@@ -1120,10 +2278,17 @@ const _: () = {
                 IntoJsonResource as _, IntoResourceContents as _,
                 UncheckedResourceOutput as _,
             };
-            let __gumstack_ctx = ::gumstack::__private::Context::from_request(
+            let (__gumstack_ctx, mut rounds) = ::gumstack::__private::Rounds::new(
+                <Self as ::gumstack::Server>::NAME,
+                "resources/read",
+                &request.uri,
+                &(),
+                request.request_state.take(),
+                request.input_responses.take(),
                 &context,
                 &__GUMSTACK_STATE,
             );
+            rounds.receive().await?;
             let uri = request.uri.as_str();
             let contents = 'read: {
                 match uri {
@@ -1185,11 +2350,12 @@ const _: () = {
                 ::core::result::Result::Err(
                     ::gumstack::__private::resource_not_found(uri),
                 )
-            }?;
-            ::core::result::Result::Ok(
-                ::gumstack::__private::rmcp::model::ReadResourceResult::new(contents)
-                    .into(),
-            )
+            };
+            rounds
+                .conclude_result(
+                    contents
+                        .map(::gumstack::__private::rmcp::model::ReadResourceResult::new),
+                )
         }
         async fn subscribe(
             &self,
@@ -1221,6 +2387,25 @@ const _: () = {
             );
             ::core::result::Result::Ok(())
         }
+        fn accepted_subscription_filter(
+            &self,
+            requested: &::gumstack::__private::rmcp::model::SubscriptionFilter,
+        ) -> ::core::option::Option<
+            ::gumstack::__private::rmcp::model::SubscriptionFilter,
+        > {
+            ::gumstack::__private::accepted_subscription_filter(
+                requested,
+                |uri: &str| ::core::matches!(uri, "test://watched-resource"),
+            )
+        }
+        fn listen(
+            &self,
+            context: ::gumstack::__private::rmcp::service::SubscriptionContext,
+        ) -> impl ::core::future::Future<
+            Output = ::core::result::Result<(), ::gumstack::__private::rmcp::ErrorData>,
+        > + ::gumstack::__private::rmcp::service::MaybeSendFuture + '_ {
+            ::gumstack::__private::listen(&__GUMSTACK_STATE, context)
+        }
         async fn list_prompts(
             &self,
             _request: ::core::option::Option<
@@ -1248,7 +2433,11 @@ const _: () = {
                     ::core::option::Option::None, "A prompt that embeds a resource.", &
                     [("resourceUri",
                     ::core::option::Option::Some("URI of the resource to embed"),
-                    true)]), ::gumstack::__private::prompt("test_prompt_with_image",
+                    true)]),
+                    ::gumstack::__private::prompt("test_input_required_result_prompt",
+                    ::core::option::Option::None,
+                    "A prompt that asks the user for context first (SEP-2322).", & []),
+                    ::gumstack::__private::prompt("test_prompt_with_image",
                     ::core::option::Option::None, "A prompt with an image.", & [])
                 ]
             });
@@ -1261,7 +2450,7 @@ const _: () = {
         #[allow(unused_variables, unused_mut)]
         async fn get_prompt(
             &self,
-            request: ::gumstack::__private::rmcp::model::GetPromptRequestParams,
+            mut request: ::gumstack::__private::rmcp::model::GetPromptRequestParams,
             context: ::gumstack::__private::rmcp::service::RequestContext<
                 ::gumstack::__private::rmcp::RoleServer,
             >,
@@ -1271,10 +2460,17 @@ const _: () = {
         > {
             #[allow(unused_imports)]
             use ::gumstack::__private::{IntoPrompt as _, UncheckedPrompt as _};
-            let __gumstack_ctx = ::gumstack::__private::Context::from_request(
+            let (__gumstack_ctx, mut rounds) = ::gumstack::__private::Rounds::new(
+                <Self as ::gumstack::Server>::NAME,
+                "prompts/get",
+                &request.name,
+                &request.arguments,
+                request.request_state.take(),
+                request.input_responses.take(),
                 &context,
                 &__GUMSTACK_STATE,
             );
+            rounds.receive().await?;
             let result = match request.name.as_str() {
                 "test_simple_prompt" => 'get: {
                     let mut arguments = ::gumstack::__private::PromptArgs::new(
@@ -1351,6 +2547,37 @@ const _: () = {
                             .prompt_result("A prompt that embeds a resource."),
                     )
                 }
+                "test_input_required_result_prompt" => 'get: {
+                    let mut arguments = ::gumstack::__private::PromptArgs::new(
+                        "test_input_required_result_prompt",
+                        request.arguments,
+                    );
+                    if let ::core::result::Result::Err(error) = arguments.finish(&[]) {
+                        let failed = ::core::result::Result::Err(error);
+                        break 'get failed;
+                    }
+                    let out = self
+                        .test_input_required_result_prompt(
+                            (&::gumstack::__private::UserType::<Context>::new())
+                                .context_arg(&__gumstack_ctx),
+                        )
+                        .await;
+                    match out {
+                        ::core::result::Result::Ok(value) => {
+                            ::core::result::Result::Ok(
+                                (&::gumstack::__private::PromptOutput::new(value))
+                                    .prompt_result(
+                                        "A prompt that asks the user for context first (SEP-2322).",
+                                    ),
+                            )
+                        }
+                        ::core::result::Result::Err(error) => {
+                            ::core::result::Result::Err(
+                                ::gumstack::__private::prompt_error(error),
+                            )
+                        }
+                    }
+                }
                 "test_prompt_with_image" => 'get: {
                     let mut arguments = ::gumstack::__private::PromptArgs::new(
                         "test_prompt_with_image",
@@ -1371,8 +2598,8 @@ const _: () = {
                         ::gumstack::__private::unknown_prompt(&request.name),
                     )
                 }
-            }?;
-            ::core::result::Result::Ok(result.into())
+            };
+            rounds.conclude_result(result)
         }
         #[allow(unused_variables)]
         async fn complete(
@@ -1416,7 +2643,8 @@ const _: () = {
                     _,
                 ) if ::core::matches!(
                     r.name.as_str(), "test_simple_prompt" | "test_prompt_with_arguments"
-                    | "test_prompt_with_embedded_resource" | "test_prompt_with_image"
+                    | "test_prompt_with_embedded_resource" |
+                    "test_input_required_result_prompt" | "test_prompt_with_image"
                 ) => ::core::result::Result::Ok(::gumstack::__private::no_completion()),
                 (
                     ::gumstack::__private::rmcp::model::Reference::Resource(r),
@@ -1430,6 +2658,36 @@ const _: () = {
                     )
                 }
             }
+        }
+        async fn get_task(
+            &self,
+            request: ::gumstack::__private::rmcp::model::GetTaskParams,
+            context: ::gumstack::__private::rmcp::service::RequestContext<
+                ::gumstack::__private::rmcp::RoleServer,
+            >,
+        ) -> ::core::result::Result<
+            ::gumstack::__private::rmcp::model::GetTaskResult,
+            ::gumstack::__private::rmcp::ErrorData,
+        > {
+            ::gumstack::__private::get_task(&__GUMSTACK_STATE, request, &context)
+        }
+        async fn update_task(
+            &self,
+            request: ::gumstack::__private::rmcp::model::UpdateTaskParams,
+            context: ::gumstack::__private::rmcp::service::RequestContext<
+                ::gumstack::__private::rmcp::RoleServer,
+            >,
+        ) -> ::core::result::Result<(), ::gumstack::__private::rmcp::ErrorData> {
+            ::gumstack::__private::update_task(&__GUMSTACK_STATE, request, &context)
+        }
+        async fn cancel_task(
+            &self,
+            request: ::gumstack::__private::rmcp::model::CancelTaskParams,
+            context: ::gumstack::__private::rmcp::service::RequestContext<
+                ::gumstack::__private::rmcp::RoleServer,
+            >,
+        ) -> ::core::result::Result<(), ::gumstack::__private::rmcp::ErrorData> {
+            ::gumstack::__private::cancel_task(&__GUMSTACK_STATE, request, &context)
         }
     }
 };

@@ -79,6 +79,9 @@ const _: () = {
     }
     /// What this server remembers of its sessions: log levels, subscriptions.
     static __GUMSTACK_STATE: ::gumstack::__private::ServerState = ::gumstack::__private::ServerState::new();
+    /// The server the host runs (set at start-up, for tasks).
+    #[allow(dead_code)]
+    static __GUMSTACK_INSTANCE: ::std::sync::OnceLock<::std::sync::Arc<Weather>> = ::std::sync::OnceLock::new();
     impl ::gumstack::Server for Weather {
         type Auth = ::gumstack::__private::NoAuth<WeatherEnv>;
         const NAME: &'static str = "weather";
@@ -258,6 +261,7 @@ const _: () = {
                 subscribe: false,
                 prompts: false,
                 completions: false,
+                tasks: false,
             }));
             ::core::clone::Clone::clone(&*INFO)
         }

@@ -218,6 +218,17 @@ pub async fn stub_openai() -> std::net::SocketAddr {
             axum::http::StatusCode::UNAUTHORIZED
         }
     }
+    /// Deletes any file of a key starting with `sk-`.
+    async fn delete_file(
+        headers: HeaderMap,
+        axum::extract::Path(id): axum::extract::Path<String>,
+    ) -> Json<Value> {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Json(json!({"id": id, "object": "file", "deleted": auth.starts_with("Bearer sk-")}))
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -225,7 +236,8 @@ pub async fn stub_openai() -> std::net::SocketAddr {
             listener,
             Router::new()
                 .route("/v1/chat/completions", post(complete))
-                .route("/v1/models", axum::routing::get(models)),
+                .route("/v1/models", axum::routing::get(models))
+                .route("/v1/files/{id}", axum::routing::delete(delete_file)),
         )
         .await
         .unwrap();

@@ -1,9 +1,12 @@
-//! The official MCP conformance suite against the `everything` example: every
+//! The official MCP conformance suites against the `everything` example: every
 //! `server` scenario of `@modelcontextprotocol/conformance` (`--suite all`, no
-//! expected-failures file) must pass, over streamable HTTP on loopback.
+//! expected-failures file) must pass, over streamable HTTP on loopback, in
+//! both releases: 0.1.16 (2025-11-25 sessions) and 0.2.0-alpha.12 (2026-07-28
+//! stateless requests, multi-round input, subscriptions/listen, tasks, and the
+//! 2025-11-25 scenarios again).
 //!
-//! The suite needs Node 22 or newer; the test installs it and the suite with
-//! npm into `target/npm/conformance` the first time ([`NodeInstall`]).
+//! The suites need Node 22 or newer; the test installs it and each suite with
+//! npm into `target/npm/<dir>` the first time ([`NodeInstall`]).
 
 use std::{process::Stdio, time::Duration};
 
@@ -13,7 +16,12 @@ use tokio::{
     process::Command,
 };
 
-const SUITE: &str = "@modelcontextprotocol/conformance@0.1.16";
+/// Each release of the suite, and the directory it is installed in.
+const SUITE_2025: (&str, &str) = ("conformance", "@modelcontextprotocol/conformance@0.1.16");
+const SUITE_2026: (&str, &str) = (
+    "conformance-2026",
+    "@modelcontextprotocol/conformance@0.2.0-alpha.12",
+);
 
 /// The suite's verdict, from its summary.
 #[derive(Debug)]
@@ -57,8 +65,17 @@ fn parse_summary(output: &str) -> Option<Summary> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn everything_passes_every_conformance_scenario() {
-    let node = NodeInstall::get("conformance", &[SUITE]).await;
+async fn everything_passes_every_scenario_of_the_2025_suite() {
+    every_scenario_passes(SUITE_2025).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn everything_passes_every_scenario_of_the_2026_suite() {
+    every_scenario_passes(SUITE_2026).await;
+}
+
+async fn every_scenario_passes((dir, suite): (&str, &str)) {
+    let node = NodeInstall::get(dir, &[suite]).await;
 
     // The fixture server, on a port of its own; its log tells where it listens.
     let mut server = Command::new(example_bin("everything"))
@@ -134,7 +151,7 @@ async fn everything_passes_every_conformance_scenario() {
         report()
     );
     eprintln!(
-        "conformance: {} of {} server scenarios passed",
+        "conformance {suite}: {} of {} server scenarios passed",
         summary.passed.len(),
         summary.scenarios
     );

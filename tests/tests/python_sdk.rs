@@ -17,7 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use gumstack_tests::CredServer;
+use gumstack_tests::{CredServer, OAuthServer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -222,7 +222,7 @@ async fn the_official_python_sdk_authorizes_and_calls_with_the_users_key() {
 
     assert_eq!(
         report["tools"],
-        serde_json::json!(["generate"]),
+        serde_json::json!(["generate", "delete_file"]),
         "{report:#}"
     );
     let answer = report["text"].as_str().expect("a text result");
@@ -254,4 +254,72 @@ async fn the_official_python_sdk_authorizes_and_calls_with_the_users_key() {
             && after.ends_with("prompt=after refresh"),
         "{after}"
     );
+}
+
+/// `modern_flow.py KIND URL`: the SDK's `Client` in its default mode.
+async fn modern_flow(kind: &str, url: &str) -> Value {
+    let python = tokio::task::spawn_blocking(python_venv)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let script = repo_root().join("tests/python/modern_flow.py");
+    let mut cmd = tokio::process::Command::new(&python);
+    cmd.arg(&script)
+        .args([kind, url])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(120), cmd.output())
+        .await
+        .expect("modern_flow.py finished within 120 s")
+        .expect("run modern_flow.py");
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the Python SDK's 2026-07-28 flow failed ({}):\nstdout: {stdout}\nstderr: {stderr}",
+        output.status
+    );
+    eprintln!("modern_flow.py {kind} stdout: {stdout}stderr: {stderr}");
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("modern_flow.py printed no JSON ({e}): {stdout}\n{stderr}"))
+}
+
+/// The SDK's default client discovers that the server speaks 2026-07-28 and
+/// uses it: each stateless request carries the bearer token, and the
+/// confirmation `delete_file` asks reaches the SDK as an `InputRequiredResult`
+/// that it answers and retries.
+#[tokio::test]
+async fn the_python_sdk_speaks_2026_07_28_to_a_cred_server_and_answers_its_question() {
+    let server = CredServer::start().await;
+    let report = modern_flow("cred", server.url()).await;
+    assert_eq!(report["protocol_version"], "2026-07-28", "{report:#}");
+    assert_eq!(
+        report["tools"],
+        serde_json::json!(["generate", "delete_file"]),
+        "{report:#}"
+    );
+    let text = report["text"].as_str().expect("a text result");
+    assert!(
+        text.starts_with("auth=Bearer sk-python org=org-py") && text.ends_with("prompt=from 2026"),
+        "{text}"
+    );
+    assert_eq!(
+        report["asked"],
+        serde_json::json!(["Delete file-9 from your OpenAI account?"]),
+        "{report:#}"
+    );
+    assert_eq!(report["deleted"], "file-9 deleted", "{report:#}");
+    assert_eq!(report["authorizations"], 1, "{report:#}");
+}
+
+#[tokio::test]
+async fn the_python_sdk_speaks_2026_07_28_to_an_oauth_server() {
+    let server = OAuthServer::start(&[]).await;
+    let report = modern_flow("oauth", &server.server.url).await;
+    assert_eq!(report["protocol_version"], "2026-07-28", "{report:#}");
+    assert_eq!(report["tools"], serde_json::json!(["whoami"]), "{report:#}");
+    let whoami = report["whoami"].as_str().expect("a text result");
+    assert!(whoami.contains("mock-"), "the provider user: {whoami}");
+    assert_eq!(report["authorizations"], 1, "{report:#}");
 }

@@ -24,6 +24,13 @@ struct OpenAiCreds {
     organization: Option<String>,
 }
 
+/// The user's answer before a file is deleted.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Confirm {
+    /// Delete the file for good
+    delete: bool,
+}
+
 struct OpenAi {
     http: reqwest::Client,
     base_url: String,
@@ -90,6 +97,41 @@ impl OpenAi {
             .as_str()
             .unwrap_or_default()
             .to_owned())
+    }
+
+    /// Delete one of the user's uploaded files, once they confirm.
+    ///
+    /// The question comes first: under MCP 2026-07-28 the call ends with it
+    /// and runs again from the start with the answer, so nothing is done
+    /// before the user has said yes.
+    #[tool(destructive)]
+    async fn delete_file(
+        &self,
+        ctx: Context,
+        #[arg(description = "The file's id (file-...)")] file_id: String,
+    ) -> gumstack::Result<String> {
+        let answer = ctx
+            .elicit::<Confirm>(format!("Delete {file_id} from your OpenAI account?"))
+            .await?;
+        if !answer.accepted().is_some_and(|c| c.delete) {
+            return Ok(format!("{file_id} was kept"));
+        }
+        let creds = self.creds().await?;
+        let response = self
+            .http
+            .delete(format!("{}/files/{file_id}", self.base_url))
+            .bearer_auth(creds.api_key.expose())
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await?;
+        if !status.is_success() || body["deleted"] != true {
+            let message = body["error"]["message"].as_str().unwrap_or("not deleted");
+            return Err(gumstack::Error::msg(format!(
+                "OpenAI answered {status}: {message}"
+            )));
+        }
+        Ok(format!("{file_id} deleted"))
     }
 }
 

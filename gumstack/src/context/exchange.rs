@@ -306,7 +306,7 @@ mod tests {
                 result.input_requests.unwrap(),
                 result.request_state.unwrap(),
             ),
-            Outcome::Done(_) => panic!("expected input_required"),
+            Outcome::Done(_) | Outcome::Task => panic!("expected input_required"),
         }
     }
 
@@ -391,6 +391,36 @@ mod tests {
         let x = open(None, None).await;
         x.missing(ClientCapabilities::builder().enable_sampling().build());
         assert!(matches!(x.conclude((), false), Ok(Outcome::Done(()))));
+    }
+
+    #[tokio::test]
+    async fn into_task_stops_the_run_only_where_a_task_is_allowed_and_keeps_the_answers() {
+        let x = open(None, None).await;
+        assert!(!x.into_task(), "not a deferred task tool: the call goes on");
+        assert!(matches!(x.conclude((), false), Ok(Outcome::Done(()))));
+
+        let accept = json!({"action": "accept", "content": {"name": "ada"}});
+        let first = open(None, None).await;
+        let key = first.key(Kind::Elicitation, Some("n")).unwrap();
+        assert_eq!(first.ask(key, Kind::Elicitation, form("q")), None);
+        let (_, state) = state_of(first.conclude((), true).unwrap());
+        let second = next(&state, json!({ "n": accept.clone() })).await;
+        second.allow_task();
+        let key = second.key(Kind::Elicitation, Some("n")).unwrap();
+        assert_eq!(
+            second.ask(key, Kind::Elicitation, form("q")),
+            Some(accept.clone())
+        );
+        assert!(second.into_task());
+        assert!(matches!(second.conclude((), true), Ok(Outcome::Task)));
+        // The run as a task gets the same key, and the answer, again.
+        second.rerun();
+        let key = second.key(Kind::Elicitation, Some("n")).unwrap();
+        assert_eq!(
+            second.answered(&key, Kind::Elicitation, &digest(&form("q"))),
+            Some(accept)
+        );
+        assert!(!second.into_task(), "a task goes on");
     }
 
     #[tokio::test]
