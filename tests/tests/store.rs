@@ -84,6 +84,7 @@ contract!(
     sessions_keep_their_state_and_first_binding,
     grants_are_listed_with_their_clients_and_last_use,
     sealed_values_are_listed_and_swapped_only_from_what_was_read,
+    values_are_spent_once_across_replicas,
 );
 
 const HOUR: i64 = 3600;
@@ -1226,6 +1227,40 @@ async fn sessions_keep_their_state_and_first_binding(place: Place) {
         .await
         .unwrap();
     assert_eq!(one.get_session("s-3").await.unwrap(), None);
+}
+
+/// `spend_once` (a 2026-07-28 `requestState`'s id): twenty racing uses on
+/// four handles of one store, one wins; the id stays spent until it expires.
+async fn values_are_spent_once_across_replicas(place: Place) {
+    let exp = later();
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(place.open().await);
+    }
+    let barrier = Arc::new(tokio::sync::Barrier::new(20));
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let store = stores[i % stores.len()].clone();
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                store.spend_once("state-1", exp).await.unwrap()
+            })
+        })
+        .collect();
+    let mut fresh = 0;
+    for task in tasks {
+        fresh += usize::from(task.await.expect("task"));
+    }
+    assert_eq!(fresh, 1, "exactly one use wins");
+    let (one, two) = (&stores[0], &stores[1]);
+    assert!(!two.spend_once("state-1", exp).await.unwrap());
+    assert!(one.spend_once("state-2", exp).await.unwrap());
+    // Purged once expired (a state past its expiry is refused unopened).
+    one.purge_expired(exp - 1).await.unwrap();
+    assert!(!two.spend_once("state-1", exp).await.unwrap(), "kept");
+    one.purge_expired(exp + 1).await.unwrap();
+    assert!(two.spend_once("state-1", exp).await.unwrap(), "purged");
 }
 
 /// Whether `lock_grant(id)` on `store` is granted within half a second.

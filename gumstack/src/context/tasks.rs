@@ -111,3 +111,31 @@ impl Tasks {
 pub(crate) fn of(slot: &OnceLock<Tasks>) -> &Tasks {
     slot.get_or_init(Tasks::new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmcp::model::CallToolResult;
+
+    #[tokio::test]
+    async fn another_callers_task_is_answered_like_an_unknown_one() {
+        let tasks = Tasks::new();
+        let task = tasks
+            .spawn("grant:a".into(), |_| {
+                Box::pin(async { Ok(CallToolResult::success(Vec::new())) })
+            })
+            .unwrap();
+        let id = task.task_id.as_str();
+        assert!(tasks.get("grant:a", id).is_ok());
+        let theirs = tasks.get("grant:b", id).unwrap_err();
+        let unknown = tasks.get("grant:b", "no-such-task").unwrap_err();
+        assert_eq!(theirs.code, unknown.code);
+        assert_eq!(
+            theirs.message.replace(id, "ID"),
+            unknown.message.replace("no-such-task", "ID")
+        );
+        assert!(tasks.cancel("none", id).is_err());
+        assert!(tasks.update("grant:b", id, InputResponses::new()).is_err());
+        assert!(tasks.cancel("grant:a", id).is_ok());
+    }
+}
