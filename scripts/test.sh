@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || missing+=(chromium chromium-driver)
 # The conformance test installs Node 22 and @modelcontextprotocol/conformance
-# into target/npm/conformance with npm (mcp-remote into target/npm/mcp-remote).
+# 0.1.16 and 0.2.0-alpha.12 into target/npm/conformance and
+# target/npm/conformance-2026 with npm (mcp-remote into target/npm/mcp-remote).
 command -v npm >/dev/null || missing+=(npm)
 # Only the server binaries are needed (the tests run their own cluster, as the
 # unprivileged `postgres` user when run as root), unless GUMSTACK_TEST_DATABASE_URL

@@ -185,6 +185,40 @@ pub fn args(value: serde_json::Value) -> rmcp::model::JsonObject {
     value.as_object().expect("arguments are an object").clone()
 }
 
+/// A raw 2026-07-28 `tools/call` (`params`: name, arguments, and any
+/// `inputResponses`/`requestState`) with this bearer token, from a client that
+/// declares elicitation; the JSON-RPC answer.
+pub async fn call_2026(url: &str, token: &str, params: serde_json::Value) -> serde_json::Value {
+    let meta = serde_json::json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {"elicitation": {}},
+    });
+    let mut params = params;
+    params["_meta"] = meta;
+    let name = params["name"].as_str().unwrap_or_default().to_owned();
+    let response = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(token)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", name)
+        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}))
+        .send()
+        .await
+        .expect("POST /mcp");
+    let text = response.text().await.expect("body");
+    // A JSON body, or an event stream whose last `data:` is the answer.
+    let json = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .next_back()
+        .unwrap_or(&text)
+        .trim()
+        .to_owned();
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
 /// A stand-in for OpenAI's chat completions endpoint on loopback, answering with
 /// what it was sent so tests see whose key arrived.
 pub async fn stub_openai() -> std::net::SocketAddr {

@@ -211,6 +211,60 @@ async fn a_refused_grant_is_reconnected_through_url_elicitation_and_the_client_k
     assert_eq!(login_of(&result), "ada");
 }
 
+/// Under 2026-07-28 there is no session to send the link on: the call ends
+/// with it as URL-mode input (`InputRequiredResult`), for a client that
+/// declared URL elicitation.
+#[tokio::test]
+async fn under_2026_07_28_the_reconnect_link_comes_as_url_mode_input() {
+    use rmcp::{
+        model::{CallToolResponse, ElicitRequestParams, InputRequest, ProtocolVersion},
+        service::{ClientLifecycleMode, ClientServiceExt},
+        transport::{
+            StreamableHttpClientTransport,
+            streamable_http_client::StreamableHttpClientTransportConfig,
+        },
+    };
+    let s = setup().await;
+    s.provider.set_token_lifetime(Duration::from_secs(1));
+    let client = OAuthClient::register(&s.server.url).await;
+    let (access, _) = client.oauth_tokens("ada").await;
+    until_tokens_expire().await;
+    let config = StreamableHttpClientTransportConfig::with_uri(s.server.url.clone())
+        .auth_header(access.clone());
+    let lifecycle = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+    };
+    let mcp = UrlClient::default()
+        .serve_with_lifecycle(
+            StreamableHttpClientTransport::from_config(config),
+            lifecycle,
+        )
+        .await
+        .unwrap();
+
+    s.provider
+        .fail_next_refreshes(&[RefreshFailure::InvalidGrant]);
+    let once = mcp
+        .peer()
+        .call_tool_once(CallToolRequestParams::new("whoami"))
+        .await
+        .unwrap();
+    let CallToolResponse::InputRequired(input) = once else {
+        panic!("expected input_required, got {once:?}");
+    };
+    let requests = input.input_requests.expect("input requests");
+    let [InputRequest::Elicitation(request)] = requests.values().collect::<Vec<_>>()[..] else {
+        panic!("expected one elicitation: {requests:?}");
+    };
+    let ElicitRequestParams::UrlElicitationParams { url, .. } = &request.params else {
+        panic!("expected URL mode: {request:?}");
+    };
+    assert!(url.contains("/auth/reconnect?id="), "{url}");
+    let done = client.reconnect_as(url, "ada").await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Reconnected"), "{}", done.body);
+}
+
 #[tokio::test]
 async fn a_lost_refresh_answer_leaves_a_usable_grant() {
     let s = setup().await;

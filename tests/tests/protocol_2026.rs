@@ -4,7 +4,7 @@
 //! user's, replayed, altered, for other arguments.
 
 use gumstack_tests::{
-    CredServer, HttpServer, args, first_text,
+    CredServer, HttpServer, args, call_2026 as raw_call, first_text,
     oauth::{OAuthClient, connect_with_token},
 };
 use rmcp::{
@@ -142,38 +142,6 @@ async fn both_revisions_of_one_user_see_the_same_grant() {
         .await
         .expect("delete_file");
     assert_eq!(first_text(&deleted), "file-1 deleted");
-}
-
-/// A raw 2026-07-28 `tools/call` with this token.
-async fn raw_call(url: &str, token: &str, params: Value) -> Value {
-    let meta = json!({
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientCapabilities": {"elicitation": {}},
-    });
-    let mut params = params;
-    params["_meta"] = meta;
-    let name = params["name"].as_str().unwrap_or_default().to_owned();
-    let response = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(token)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/call")
-        .header("mcp-name", name)
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}))
-        .send()
-        .await
-        .expect("POST /mcp");
-    let text = response.text().await.expect("body");
-    // A JSON body, or an event stream whose last `data:` is the answer.
-    let json = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("data:"))
-        .next_back()
-        .unwrap_or(&text)
-        .trim()
-        .to_owned();
-    serde_json::from_str(&json).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
 fn refused(response: &Value) -> bool {

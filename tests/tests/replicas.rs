@@ -8,7 +8,7 @@ use gumstack::testing::MockProvider;
 use gumstack_tests::{
     HttpServer, TEST_KEY, args,
     balancer::Balancer,
-    first_text, generate, mcp_status,
+    call_2026, first_text, generate, mcp_status,
     oauth::{OAuthClient, connect_with_token, pkce},
     postgres::fresh_database,
     stub_openai,
@@ -248,6 +248,40 @@ async fn stateless_replicas_answer_any_request() {
         assert_eq!(result.is_error, Some(false), "call {i}: {result:?}");
     }
     assert!(pair.balancer.served().iter().all(|&n| n >= 4));
+}
+
+/// A 2026-07-28 question asked by one replica is answered at the other (the
+/// key and the store are shared, no session is), and only once.
+#[tokio::test]
+async fn a_2026_07_28_question_from_one_replica_is_answered_at_the_other_once() {
+    let pair = cred_pair(&[]).await;
+    let client = OAuthClient::register(&pair.mcp()).await;
+    let (token, _) = client.tokens(&[("api_key", "sk-two")]).await;
+    let (a, b) = (&pair.replicas[0].0.url, &pair.replicas[1].0.url);
+    let delete = json!({"name": "delete_file", "arguments": {"file_id": "file-7"}});
+    let asked = call_2026(a, &token, delete).await;
+    assert_eq!(asked["result"]["resultType"], "input_required", "{asked:#}");
+    let key = asked["result"]["inputRequests"]
+        .as_object()
+        .and_then(|requests| requests.keys().next())
+        .expect("one question")
+        .clone();
+    let retry = json!({
+        "name": "delete_file",
+        "arguments": {"file_id": "file-7"},
+        "inputResponses": { key: {"action": "accept", "content": {"delete": true}} },
+        "requestState": asked["result"]["requestState"],
+    });
+    let done = call_2026(b, &token, retry.clone()).await;
+    assert_eq!(
+        done["result"]["content"][0]["text"], "file-7 deleted",
+        "{done:#}"
+    );
+    let replay = call_2026(a, &token, retry).await;
+    assert_eq!(
+        replay["error"]["code"], -32602,
+        "spent on the other replica: {replay:#}"
+    );
 }
 
 /// Two `oauth2` replicas on the mock provider, and a client connected to the

@@ -7,6 +7,10 @@
 //!    calls `self.creds().await`) against `plain_rmcp --bearer` (a hand-written
 //!    SHA-256 token lookup in an axum middleware), one access token per client,
 //!    obtained from gumstack's authorization server with the real OAuth flow;
+//! 2b. the protocol revisions with bearer auth: `gum_cred` called by clients
+//!    speaking 2026-07-28 (`server/discover`, stateless requests) and
+//!    2025-11-25 (`initialize`, a stateful session, SSE), against
+//!    `plain_rmcp --bearer` called at 2026-07-28;
 //! 3. the throughput of one `gum_cred` replica against two sharing one
 //!    PostgreSQL database (a fresh one from `gumstack_tests::postgres`), the
 //!    clients split between them;
@@ -18,6 +22,7 @@
 //! cargo run --release -p gumstack-bench --bin mcp_load
 //! cargo run --release -p gumstack-bench --bin mcp_load -- --calls 200 --cold 5 --sessions 1000 --no-build
 //! cargo run --release -p gumstack-bench --bin mcp_load -- --only auth --calls 300
+//! cargo run --release -p gumstack-bench --bin mcp_load -- --only protocol --calls 300
 //! cargo run --release -p gumstack-bench --bin mcp_load -- --only replicas --calls 300
 //! ```
 //!
@@ -32,8 +37,8 @@ use std::{
 
 use rmcp::{
     RoleClient, ServiceExt,
-    model::CallToolRequestParams,
-    service::RunningService,
+    model::{CallToolRequestParams, ProtocolVersion},
+    service::{ClientLifecycleMode, ClientServiceExt, RunningService},
     transport::{
         ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess,
         streamable_http_client::StreamableHttpClientTransportConfig,
@@ -58,6 +63,7 @@ const BENCH_SEAL_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 enum Section {
     Latency,
     Auth,
+    Protocol,
     Replicas,
     Cold,
     Memory,
@@ -69,6 +75,7 @@ impl Section {
         Some(match name {
             "latency" => Section::Latency,
             "auth" => Section::Auth,
+            "protocol" => Section::Protocol,
             "replicas" => Section::Replicas,
             "cold" => Section::Cold,
             "memory" => Section::Memory,
@@ -132,7 +139,7 @@ impl Opts {
 
 fn usage(arg: &str) -> ! {
     eprintln!(
-        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|replicas|cold|memory|build]"
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|protocol|replicas|cold|memory|build]"
     );
     std::process::exit(2);
 }
@@ -356,7 +363,28 @@ async fn http_load(
     calls: usize,
     tokens: Option<&[String]>,
 ) -> Result<Stats, BoxError> {
-    http_load_across(&[url], clients, calls, tokens).await
+    http_load_across(
+        &[url],
+        clients,
+        calls,
+        tokens,
+        ClientLifecycleMode::Initialize,
+    )
+    .await
+}
+
+/// [`http_load`] with clients that speak 2026-07-28: `server/discover`, then
+/// stateless requests (version and capabilities in each request's `_meta`).
+async fn http_load_2026(
+    url: &str,
+    clients: usize,
+    calls: usize,
+    tokens: Option<&[String]>,
+) -> Result<Stats, BoxError> {
+    let lifecycle = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+    };
+    http_load_across(&[url], clients, calls, tokens, lifecycle).await
 }
 
 /// [`http_load`] with the clients spread over `urls`: client `i` talks to
@@ -366,6 +394,7 @@ async fn http_load_across(
     clients: usize,
     calls: usize,
     tokens: Option<&[String]>,
+    lifecycle: ClientLifecycleMode,
 ) -> Result<Stats, BoxError> {
     let mut sessions = Vec::with_capacity(clients);
     for i in 0..clients {
@@ -374,10 +403,15 @@ async fn http_load_across(
         if let Some(tokens) = tokens {
             config = config.auth_header(tokens[i].clone());
         }
-        sessions.push(
-            ().serve(StreamableHttpClientTransport::from_config(config))
-                .await?,
-        );
+        let transport = StreamableHttpClientTransport::from_config(config);
+        let session = ().serve_with_lifecycle(transport, lifecycle.clone()).await?;
+        if let ClientLifecycleMode::Discover { .. } = lifecycle {
+            let version = session.peer_info().map(|i| i.protocol_version.clone());
+            if version != Some(ProtocolVersion::V_2026_07_28) {
+                return Err(format!("{url} did not speak 2026-07-28 ({version:?})").into());
+            }
+        }
+        sessions.push(session);
     }
     let peers = sessions.iter().map(|s| s.peer().clone()).collect();
     let stats = drive(peers, calls).await;
@@ -589,6 +623,51 @@ async fn auth_latency(opts: &Opts) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// The revisions side by side, bearer auth on: gumstack at 2026-07-28
+/// (stateless) and at 2025-11-25 (a stateful session, answers on SSE), plain
+/// rmcp at 2026-07-28. Ratios are against plain rmcp at 2026-07-28.
+async fn protocol_latency(opts: &Opts) -> Result<(), BoxError> {
+    let max_clients = CONCURRENCY.into_iter().max().unwrap_or(1);
+    // One stateful server each: rmcp serves a 2026-07-28 request directly
+    // (no session) whatever the server's mode, and sessions for 2025-11-25.
+    let gumstack = start_gum_cred(false).await?;
+    let g_tokens = gumstack_tokens(&gumstack.url, max_clients).await;
+    let p_tokens = plain_tokens(max_clients);
+    let plain = start_plain_bearer(false, &p_tokens).await?;
+    check_refuses(&gumstack.url).await?;
+    check_refuses(&plain.url).await?;
+    println!(
+        "### Tool-call latency and throughput by protocol revision, bearer auth on (gumstack `auth = cred` + `creds().await`; plain rmcp + hashed-token middleware; {} calls per client after {WARMUP_CALLS} warm-up calls)\n",
+        opts.calls
+    );
+    println!(
+        "| clients | calls/s gumstack 2026 / gumstack 2025 / plain 2026 | ratios to plain 2026 | p50 µs (same order) | p99 µs (same order) |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    for clients in CONCURRENCY {
+        let (g_tok, p_tok) = (Some(g_tokens.as_slice()), Some(p_tokens.as_slice()));
+        // Interleaved, so drift in the machine's load spreads over all three.
+        let modern = http_load_2026(&gumstack.url, clients, opts.calls, g_tok).await?;
+        let plain_modern = http_load_2026(&plain.url, clients, opts.calls, p_tok).await?;
+        let legacy = http_load(&gumstack.url, clients, opts.calls, g_tok).await?;
+        eprintln!("  revisions x{clients} done");
+        let all = [&modern, &legacy, &plain_modern];
+        println!(
+            "| {clients} | {:.0} / {:.0} / {:.0} | {} / {} | {} | {} |",
+            modern.throughput,
+            legacy.throughput,
+            plain_modern.throughput,
+            ratio(modern.throughput, plain_modern.throughput),
+            ratio(legacy.throughput, plain_modern.throughput),
+            all.map(|s| us(s.p50)).join(" / "),
+            all.map(|s| us(s.p99)).join(" / "),
+        );
+    }
+    println!();
+    drop((gumstack.child, plain.child));
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // One replica against two on a shared PostgreSQL database
 
@@ -652,11 +731,45 @@ async fn replicas(opts: &Opts) -> Result<(), BoxError> {
             let calls = opts.calls;
             // Alternate which configuration goes first, against drift.
             let (one, two) = if i % 2 == 0 {
-                let two = http_load_across(&two_urls, clients, calls, tok).await?;
-                (http_load_across(&one_urls, clients, calls, tok).await?, two)
+                let two = http_load_across(
+                    &two_urls,
+                    clients,
+                    calls,
+                    tok,
+                    ClientLifecycleMode::Initialize,
+                )
+                .await?;
+                (
+                    http_load_across(
+                        &one_urls,
+                        clients,
+                        calls,
+                        tok,
+                        ClientLifecycleMode::Initialize,
+                    )
+                    .await?,
+                    two,
+                )
             } else {
-                let one = http_load_across(&one_urls, clients, calls, tok).await?;
-                (one, http_load_across(&two_urls, clients, calls, tok).await?)
+                let one = http_load_across(
+                    &one_urls,
+                    clients,
+                    calls,
+                    tok,
+                    ClientLifecycleMode::Initialize,
+                )
+                .await?;
+                (
+                    one,
+                    http_load_across(
+                        &two_urls,
+                        clients,
+                        calls,
+                        tok,
+                        ClientLifecycleMode::Initialize,
+                    )
+                    .await?,
+                )
             };
             eprintln!("  replicas {transport} x{clients} done");
             rows.push(ReplicaRow {
@@ -946,6 +1059,10 @@ async fn main() -> Result<(), BoxError> {
     if opts.runs(Section::Auth) {
         eprintln!("latency and throughput with bearer auth...");
         auth_latency(&opts).await?;
+    }
+    if opts.runs(Section::Protocol) {
+        eprintln!("latency and throughput by protocol revision...");
+        protocol_latency(&opts).await?;
     }
     if opts.runs(Section::Replicas) {
         eprintln!("one replica vs two on PostgreSQL...");

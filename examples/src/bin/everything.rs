@@ -1,10 +1,13 @@
-//! The MCP conformance suite's fixture server, written with gumstack's macros
+//! The MCP conformance suites' fixture server, written with gumstack's macros
 //! only: every tool, resource, template, prompt and completion that the
-//! `server` scenarios of `@modelcontextprotocol/conformance` exercise.
+//! `server` scenarios of `@modelcontextprotocol/conformance` exercise, in its
+//! 2025-11-25 release (0.1.16) and its 2026-07-28 one (0.2.0-alpha.12:
+//! multi-round input, `subscriptions/listen`, `Mcp-Param-*` headers, tasks).
 //!
 //! ```sh
 //! cargo run --bin everything -- serve --http 127.0.0.1:3001
 //! npx @modelcontextprotocol/conformance@0.1.16 server --url http://127.0.0.1:3001/mcp --suite all
+//! npx @modelcontextprotocol/conformance@0.2.0-alpha.12 server --url http://127.0.0.1:3001/mcp --suite all
 //! ```
 
 use std::{

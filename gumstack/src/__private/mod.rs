@@ -7,6 +7,7 @@
 //! (the derive and `creds()`), `handler` (the `ServerHandler` delegation) and
 //! `catalog` (descriptors and small requests).
 
+mod call;
 mod catalog;
 mod credentials;
 mod handler;

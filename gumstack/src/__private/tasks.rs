@@ -14,7 +14,7 @@ use rmcp::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{handler::run_tool, rounds::principal};
+use super::{call::run_tool, rounds::principal};
 use crate::{
     Server,
     context::{Context, ServerState, exchange::Exchange, tasks},
