@@ -83,6 +83,9 @@ impl Context {
     /// The error of an ask the client cannot answer; under 2026-07-28 the
     /// call then fails with `MissingRequiredClientCapability` naming it.
     pub(super) fn unsupported(&self, kind: Kind, capability: &str) -> Error {
+        if self.inner.peer.is_none() && matches!(self.inner.input, Input::Unavailable) {
+            return detached(kind);
+        }
         if let Input::Rounds(exchange) = &self.inner.input {
             let builder = ClientCapabilities::builder();
             exchange.missing(match kind {
@@ -138,10 +141,7 @@ impl Context {
                 })
             }
             Input::Unavailable => Err(match &self.inner.peer {
-                None => Error::msg(format!(
-                    "{} needs an MCP client, and this handler runs outside one (a detached context)",
-                    kind.name()
-                )),
+                None => detached(kind),
                 Some(_) => Error::msg(format!(
                     "{} is not possible in this request (under MCP 2026-07-28 only tools, prompts and resource reads can ask for input)",
                     kind.name()
@@ -159,6 +159,13 @@ impl Context {
             ))
         })
     }
+}
+
+fn detached(kind: Kind) -> Error {
+    Error::msg(format!(
+        "{} needs an MCP client, and this handler runs outside one (a detached context)",
+        kind.name()
+    ))
 }
 
 /// A fresh id for a URL elicitation in a session (the client echoes it back).
