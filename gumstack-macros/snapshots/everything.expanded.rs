@@ -278,7 +278,7 @@ impl Everything {
         let name = name_of(
             ctx.key("user_name").elicit::<Name>("What is your name?").await?,
         );
-        ctx.into_task()?;
+        ctx.become_task()?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         Ok(format!("Hello, {name}!"))
     }

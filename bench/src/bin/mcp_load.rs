@@ -7,10 +7,10 @@
 //!    calls `self.creds().await`) against `plain_rmcp --bearer` (a hand-written
 //!    SHA-256 token lookup in an axum middleware), one access token per client,
 //!    obtained from gumstack's authorization server with the real OAuth flow;
-//! 2b. the protocol revisions with bearer auth: `gum_cred` called by clients
-//!    speaking 2026-07-28 (`server/discover`, stateless requests) and
-//!    2025-11-25 (`initialize`, a stateful session, SSE), against
-//!    `plain_rmcp --bearer` called at 2026-07-28;
+//!    and with the protocol revisions side by side (`--only protocol`):
+//!    `gum_cred` called by clients speaking 2026-07-28 (`server/discover`,
+//!    stateless requests) and 2025-11-25 (`initialize`, a stateful session,
+//!    SSE), against `plain_rmcp --bearer` called at 2026-07-28;
 //! 3. the throughput of one `gum_cred` replica against two sharing one
 //!    PostgreSQL database (a fresh one from `gumstack_tests::postgres`), the
 //!    clients split between them;

@@ -563,7 +563,7 @@ impl Everything {
                 .elicit::<Name>("What is your name?")
                 .await?,
         );
-        ctx.into_task()?;
+        ctx.become_task()?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         Ok(format!("Hello, {name}!"))
     }

@@ -26,7 +26,7 @@ pub fn server(cx: &mut Ctxt, server: &Server) {
             cx.error(
                 task,
                 format!(
-                    "unknown task support `{}`; expected `\"optional\"` (a task when the client supports tasks), `\"required\"` (always a task) or `\"deferred\"` (a task from where the tool calls `ctx.into_task()`)",
+                    "unknown task support `{}`; expected `\"optional\"` (a task when the client supports tasks), `\"required\"` (always a task) or `\"deferred\"` (a task from where the tool calls `ctx.become_task()`)",
                     task.value()
                 ),
             );

@@ -11,7 +11,7 @@ use rmcp::{
     },
 };
 
-use super::{Rounds, call::run_tool, rounds, tasks};
+use super::{Rounds, call::run_tool, tasks};
 use crate::{
     Server,
     context::{ServerState, exchange::Outcome, tasks::TaskSupport},
@@ -74,7 +74,7 @@ pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
 /// Under 2026-07-28 a call may end with questions (`InputRequiredResult`) or
 /// become a task (`CreateTaskResult`): at once for a tool declared
 /// `task = "optional"` or `"required"` when the client supports tasks, or
-/// where a `"deferred"` one calls `ctx.into_task()`.
+/// where a `"deferred"` one calls `ctx.become_task()`.
 pub fn call_tool<'a, S: Server>(
     server: &'a S,
     request: CallToolRequestParams,
@@ -101,15 +101,14 @@ pub fn call_tool<'a, S: Server>(
     );
     // Tasks are a 2026-07-28 extension: the client declares it per request.
     let support = S::__task_support(&name);
-    let client_tasks = rounds.exchange().is_some() && ctx.client_capabilities().supports_tasks();
-    let refused = support == TaskSupport::Required && rounds.exchange().is_some() && !client_tasks;
+    let stateless = rounds.exchange().is_some();
+    let client_tasks = stateless && ctx.client_capabilities().supports_tasks();
+    let refused = stateless && support == TaskSupport::Required && !client_tasks;
     let task_now = client_tasks && matches!(support, TaskSupport::Optional | TaskSupport::Required);
-    if let (TaskSupport::Deferred, true, Some(exchange)) =
-        (support, client_tasks, rounds.exchange())
-    {
+    let deferred = client_tasks && support == TaskSupport::Deferred;
+    if let (true, Some(exchange)) = (deferred, rounds.exchange()) {
         exchange.allow_task();
     }
-    let principal = rounds::principal(&context);
     drop(context);
     async move {
         if refused {
@@ -122,14 +121,14 @@ pub fn call_tool<'a, S: Server>(
             name: name.clone(),
             arguments,
             grant: grant.clone(),
-            principal: principal.clone(),
+            principal: rounds.principal().to_owned(),
             caps: ctx.client_capabilities().clone(),
             exchange: rounds.exchange().expect("a task call is stateless").clone(),
         };
         if task_now && let Some(task) = tasks::start::<S>(state, start(arguments.clone())) {
             return task.map(CallToolResponse::Task);
         }
-        let kept = (support == TaskSupport::Deferred && client_tasks).then(|| arguments.clone());
+        let kept = deferred.then(|| arguments.clone());
         let started = telemetry::enabled().then(std::time::Instant::now);
         let outcome = run_tool(server, &name, arguments, grant.clone(), ctx.clone()).await;
         if let Some(started) = started {

@@ -22,6 +22,8 @@ pub struct Rounds {
     exchange: Option<Arc<Exchange>>,
     /// What the client sent back, opened by [`Rounds::receive`].
     received: Option<(Option<String>, Option<InputResponses>)>,
+    /// Who the request's state and tasks belong to (stateless requests).
+    principal: String,
 }
 
 impl Rounds {
@@ -43,16 +45,19 @@ impl Rounds {
             let rounds = Self {
                 exchange: None,
                 received: None,
+                principal: String::new(),
             };
             return (Context::from_request(context, state), rounds);
         }
         let arguments = serde_json::to_value(arguments).unwrap_or_default();
-        let binding = Binding::new(server, &principal(context), method, target, &arguments);
+        let principal = principal(context);
+        let binding = Binding::new(server, &principal, method, target, &arguments);
         let exchange = Arc::new(Exchange::new(binding));
         let ctx = Context::with_exchange(context, state, exchange.clone());
         let rounds = Self {
             exchange: Some(exchange),
             received: Some((request_state, input_responses)),
+            principal,
         };
         (ctx, rounds)
     }
@@ -106,13 +111,18 @@ impl Rounds {
 }
 
 impl Rounds {
+    /// Who the request is for: `grant:<id>`, or `none` (stateless requests).
+    pub(crate) fn principal(&self) -> &str {
+        &self.principal
+    }
+
     /// The request's exchange (every 2026-07-28 request has one).
     pub(crate) fn exchange(&self) -> Option<&Arc<Exchange>> {
         self.exchange.as_ref()
     }
 
     /// How a tool call ends: as [`conclude`](Self::conclude), or
-    /// [`Outcome::Task`] when the tool called `ctx.into_task()`.
+    /// [`Outcome::Task`] when the tool called `ctx.become_task()`.
     pub(crate) fn finish<R>(&self, result: R, failed: bool) -> Result<Outcome<R>, ErrorData> {
         match &self.exchange {
             None => Ok(Outcome::Done(result)),

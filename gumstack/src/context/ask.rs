@@ -43,7 +43,7 @@ impl Context {
     /// (asks before this point get them back; later ones wait for
     /// `tasks/update`). Otherwise it does nothing and the call goes on.
     ///
-    /// Returns an error exactly when the tool is to stop: `ctx.into_task()?;`
+    /// Returns an error exactly when the tool is to stop: `ctx.become_task()?;`
     ///
     /// ```no_run
     /// # async fn f(ctx: gumstack::Context) -> gumstack::Result<String> {
@@ -52,13 +52,13 @@ impl Context {
     ///     name: String,
     /// }
     /// let name = ctx.key("user_name").elicit::<Name>("Your name?").await?;
-    /// ctx.into_task()?;
+    /// ctx.become_task()?;
     /// // ... the long part, once, in the task.
     /// # Ok(String::new()) }
     /// ```
-    pub fn into_task(&self) -> Result<()> {
+    pub fn become_task(&self) -> Result<()> {
         match &self.inner.input {
-            Input::Rounds(exchange) if exchange.into_task() => {
+            Input::Rounds(exchange) if exchange.become_task() => {
                 Err(Error::msg("continuing as a task"))
             }
             _ => Ok(()),

@@ -8,7 +8,7 @@
 //! now has an answer returns it. So:
 //!
 //! - work before the last ask runs once per round: ask first, or make it safe
-//!   to repeat (a task, [`Context::into_task`](super::Context), runs once);
+//!   to repeat (a task, [`Context::become_task`](super::Context), runs once);
 //! - asks made together (`tokio::join!`) go out in one round, asks made one
 //!   after another take one round each;
 //! - a handler must ask the same things for the same request: an answer is
@@ -56,7 +56,7 @@ struct Rounds {
     ordinals: BTreeMap<&'static str, u32>,
     /// Capabilities an ask needed and the client did not declare.
     missing: Option<ClientCapabilities>,
-    /// The handler may go on as a task (`ctx.into_task()`), and whether it did.
+    /// The handler may go on as a task (`ctx.become_task()`), and whether it did.
     can_become_task: bool,
     became_task: bool,
 }
@@ -67,7 +67,7 @@ pub(crate) enum Outcome<R> {
     Done(R),
     /// Some asks have no answer yet.
     Input(InputRequiredResult),
-    /// The handler called `ctx.into_task()`: run it again as a task, with
+    /// The handler called `ctx.become_task()`: run it again as a task, with
     /// the answers it was given ([`Exchange::rerun`]).
     Task,
 }
@@ -187,9 +187,9 @@ impl Exchange {
         self.rounds().can_become_task = true;
     }
 
-    /// `ctx.into_task()`: whether the handler is to stop here and run again
+    /// `ctx.become_task()`: whether the handler is to stop here and run again
     /// as a task.
-    pub(crate) fn into_task(&self) -> bool {
+    pub(crate) fn become_task(&self) -> bool {
         let mut rounds = self.rounds();
         rounds.became_task = rounds.can_become_task;
         rounds.became_task
@@ -394,9 +394,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn into_task_stops_the_run_only_where_a_task_is_allowed_and_keeps_the_answers() {
+    async fn become_task_stops_the_run_only_where_a_task_is_allowed_and_keeps_the_answers() {
         let x = open(None, None).await;
-        assert!(!x.into_task(), "not a deferred task tool: the call goes on");
+        assert!(
+            !x.become_task(),
+            "not a deferred task tool: the call goes on"
+        );
         assert!(matches!(x.conclude((), false), Ok(Outcome::Done(()))));
 
         let accept = json!({"action": "accept", "content": {"name": "ada"}});
@@ -411,7 +414,7 @@ mod tests {
             second.ask(key, Kind::Elicitation, form("q")),
             Some(accept.clone())
         );
-        assert!(second.into_task());
+        assert!(second.become_task());
         assert!(matches!(second.conclude((), true), Ok(Outcome::Task)));
         // The run as a task gets the same key, and the answer, again.
         second.rerun();
@@ -420,7 +423,7 @@ mod tests {
             second.answered(&key, Kind::Elicitation, &digest(&form("q"))),
             Some(accept)
         );
-        assert!(!second.into_task(), "a task goes on");
+        assert!(!second.become_task(), "a task goes on");
     }
 
     #[tokio::test]

@@ -27,7 +27,7 @@ pub enum TaskSupport {
     Optional,
     /// Always a task: a client without tasks is refused (-32021).
     Required,
-    /// A plain call until the tool calls `ctx.into_task()`, a task from
+    /// A plain call until the tool calls `ctx.become_task()`, a task from
     /// there when the client supports tasks.
     Deferred,
 }
