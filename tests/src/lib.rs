@@ -189,26 +189,47 @@ pub fn args(value: serde_json::Value) -> rmcp::model::JsonObject {
 /// `inputResponses`/`requestState`) with this bearer token, from a client that
 /// declares elicitation; the JSON-RPC answer.
 pub async fn call_2026(url: &str, token: &str, params: serde_json::Value) -> serde_json::Value {
-    let meta = serde_json::json!({
+    let caps = serde_json::json!({"elicitation": {}});
+    request_2026(url, Some(token), "tools/call", params, caps).await
+}
+
+/// A raw 2026-07-28 request of `method` from a client declaring `caps`; the
+/// JSON-RPC answer (from a JSON body, or the last event of a stream).
+pub async fn request_2026(
+    url: &str,
+    token: Option<&str>,
+    method: &str,
+    mut params: serde_json::Value,
+    caps: serde_json::Value,
+) -> serde_json::Value {
+    params["_meta"] = serde_json::json!({
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientCapabilities": {"elicitation": {}},
+        "io.modelcontextprotocol/clientCapabilities": caps,
     });
-    let mut params = params;
-    params["_meta"] = meta;
-    let name = params["name"].as_str().unwrap_or_default().to_owned();
-    let response = reqwest::Client::new()
+    // `Mcp-Name` is the tool's name, or the task's id.
+    let name = params["name"]
+        .as_str()
+        .or_else(|| params["taskId"].as_str())
+        .map(str::to_owned);
+    let mut request = reqwest::Client::new()
         .post(url)
-        .bearer_auth(token)
         .header("accept", "application/json, text/event-stream")
         .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/call")
-        .header("mcp-name", name)
-        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}))
+        .header("mcp-method", method)
+        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}));
+    if let Some(name) = name {
+        request = request.header("mcp-name", name);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let text = request
         .send()
         .await
-        .expect("POST /mcp");
-    let text = response.text().await.expect("body");
-    // A JSON body, or an event stream whose last `data:` is the answer.
+        .expect("POST /mcp")
+        .text()
+        .await
+        .expect("body");
     let json = text
         .lines()
         .filter_map(|l| l.strip_prefix("data:"))

@@ -11,7 +11,7 @@ use gumstack_tests::{
     call_2026, first_text, generate, mcp_status,
     oauth::{OAuthClient, connect_with_token, pkce},
     postgres::fresh_database,
-    stub_openai,
+    request_2026, stub_openai,
 };
 use reqwest::StatusCode;
 use rmcp::{
@@ -281,6 +281,91 @@ async fn a_2026_07_28_question_from_one_replica_is_answered_at_the_other_once() 
     assert_eq!(
         replay["error"]["code"], -32602,
         "spent on the other replica: {replay:#}"
+    );
+}
+
+/// `tasks/get` of task `id` at `url`, until `status` (within 10 s).
+async fn task_until(url: &str, id: &str, status: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let got = request_2026(url, None, "tasks/get", json!({"taskId": id}), tasks_caps()).await;
+        if got["result"]["status"] == status || tokio::time::Instant::now() > deadline {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn tasks_caps() -> Value {
+    json!({"extensions": {"io.modelcontextprotocol/tasks": {}}})
+}
+
+/// Tasks are kept in the store by the replica that runs them: the other
+/// replica answers `tasks/get` (and acknowledges cancelling a finished task),
+/// a finished task is still there after a restart, and a task whose process
+/// died reads as failed.
+#[tokio::test]
+async fn any_replica_reads_a_task_and_one_whose_process_died_reads_as_failed() {
+    let database = fresh_database().await;
+    let (_listener, public) = Balancer::bind().await;
+    let mut a = replica("everything", &database, &public, &[], &[]).await;
+    let b = replica("everything", &database, &public, &[], &[]).await;
+    let start = |seconds: f64| json!({"name": "slow_compute", "arguments": {"seconds": seconds, "label": "r"}});
+    let short = request_2026(&a.0.url, None, "tools/call", start(0.3), tasks_caps()).await;
+    assert_eq!(short["result"]["resultType"], "task", "{short:#}");
+    let id = short["result"]["taskId"].as_str().unwrap().to_owned();
+    let done = task_until(&b.0.url, &id, "completed").await;
+    assert_eq!(
+        done["result"]["result"]["content"][0]["text"], "r: computed for 0.3 s",
+        "read on the other replica: {done:#}"
+    );
+    let ack = request_2026(
+        &b.0.url,
+        None,
+        "tasks/cancel",
+        json!({"taskId": id}),
+        tasks_caps(),
+    )
+    .await;
+    assert!(ack["error"].is_null(), "{ack:#}");
+
+    let long = request_2026(&a.0.url, None, "tools/call", start(60.0), tasks_caps()).await;
+    let long_id = long["result"]["taskId"].as_str().unwrap().to_owned();
+    let running = task_until(&b.0.url, &long_id, "working").await;
+    assert_eq!(running["result"]["status"], "working", "{running:#}");
+    let elsewhere = request_2026(
+        &b.0.url,
+        None,
+        "tasks/cancel",
+        json!({"taskId": long_id}),
+        tasks_caps(),
+    )
+    .await;
+    assert!(
+        elsewhere["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("another replica"),
+        "{elsewhere:#}"
+    );
+
+    // Replica A dies with the long task running; a new A starts on the same database.
+    a.0.child.start_kill().unwrap();
+    let _ = a.0.child.wait().await;
+    a = replica("everything", &database, &public, &[], &[]).await;
+    let kept = task_until(&a.0.url, &id, "completed").await;
+    assert_eq!(
+        kept["result"]["status"], "completed",
+        "after a restart: {kept:#}"
+    );
+    let orphan = task_until(&a.0.url, &long_id, "failed").await;
+    assert_eq!(orphan["result"]["status"], "failed", "{orphan:#}");
+    assert!(
+        orphan["result"]["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("stopped"),
+        "{orphan:#}"
     );
 }
 

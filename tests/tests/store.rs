@@ -85,6 +85,7 @@ contract!(
     grants_are_listed_with_their_clients_and_last_use,
     sealed_values_are_listed_and_swapped_only_from_what_was_read,
     values_are_spent_once_across_replicas,
+    tasks_are_read_by_every_replica_and_an_end_is_final,
 );
 
 const HOUR: i64 = 3600;
@@ -1261,6 +1262,35 @@ async fn values_are_spent_once_across_replicas(place: Place) {
     assert!(!two.spend_once("state-1", exp).await.unwrap(), "kept");
     one.purge_expired(exp + 1).await.unwrap();
     assert!(two.spend_once("state-1", exp).await.unwrap(), "purged");
+}
+
+/// A task's record: any handle reads what another wrote; once final it is
+/// never replaced (a late heartbeat cannot undo the end); purged at expiry.
+async fn tasks_are_read_by_every_replica_and_an_end_is_final(place: Place) {
+    let (one, two) = (place.open().await, place.open().await);
+    let exp = later();
+    let record = |state: &str, terminal: bool| store::TaskRecord {
+        id: "task-1".into(),
+        owner: "grant:a".into(),
+        state: state.into(),
+        terminal,
+        updated_at: store::now(),
+        expires_at: exp,
+    };
+    assert_eq!(two.get_task("task-1").await.unwrap(), None);
+    one.put_task(&record("working", false)).await.unwrap();
+    assert_eq!(
+        two.get_task("task-1").await.unwrap(),
+        Some(record("working", false))
+    );
+    one.put_task(&record("completed", true)).await.unwrap();
+    two.put_task(&record("working again", false)).await.unwrap();
+    let kept = one.get_task("task-1").await.unwrap().unwrap();
+    assert_eq!((kept.state.as_str(), kept.terminal), ("completed", true));
+    one.purge_expired(exp - 1).await.unwrap();
+    assert!(two.get_task("task-1").await.unwrap().is_some());
+    one.purge_expired(exp + 1).await.unwrap();
+    assert_eq!(two.get_task("task-1").await.unwrap(), None);
 }
 
 /// Whether `lock_grant(id)` on `store` is granted within half a second.

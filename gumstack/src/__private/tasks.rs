@@ -86,32 +86,36 @@ pub(crate) fn start<S: Server>(
     )
 }
 
-pub fn get_task(
+pub async fn get_task(
     state: &'static ServerState,
     request: GetTaskParams,
     context: &RequestContext<rmcp::RoleServer>,
 ) -> Result<GetTaskResult, ErrorData> {
+    let principal = principal(context);
     tasks::of(&state.tasks)
-        .get(&principal(context), &request.task_id)
+        .get(&principal, &request.task_id)
+        .await
         .map(GetTaskResult::new)
 }
 
-pub fn update_task(
+pub async fn update_task(
     state: &'static ServerState,
     request: UpdateTaskParams,
     context: &RequestContext<rmcp::RoleServer>,
 ) -> Result<(), ErrorData> {
-    tasks::of(&state.tasks).update(
-        &principal(context),
-        &request.task_id,
-        request.input_responses,
-    )
+    let principal = principal(context);
+    tasks::of(&state.tasks)
+        .update(&principal, &request.task_id, request.input_responses)
+        .await
 }
 
-pub fn cancel_task(
+pub async fn cancel_task(
     state: &'static ServerState,
     request: CancelTaskParams,
     context: &RequestContext<rmcp::RoleServer>,
 ) -> Result<(), ErrorData> {
-    tasks::of(&state.tasks).cancel(&principal(context), &request.task_id)
+    let principal = principal(context);
+    tasks::of(&state.tasks)
+        .cancel(&principal, &request.task_id)
+        .await
 }

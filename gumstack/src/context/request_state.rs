@@ -62,6 +62,14 @@ pub(crate) fn install(sealer: Arc<Sealer>, store: Option<Arc<dyn Store>>) {
     let _ = STATES.set(RequestStates { sealer, spent });
 }
 
+/// The store the host installed, if it has one: tasks are kept there too.
+pub(crate) fn shared_store() -> Option<&'static Arc<dyn Store>> {
+    match &STATES.get()?.spent {
+        Spent::Store(store) => Some(store),
+        Spent::Memory(_) => None,
+    }
+}
+
 /// The installed states, or (a server run outside the host: tests) a random
 /// key of this process and spent ids in memory.
 fn states() -> &'static RequestStates {

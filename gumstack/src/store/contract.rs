@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use super::records::{
     ClientRecord, CodeRecord, Consumed, GrantRecord, GrantSummary, PendingRecord, SealedAt,
-    SealedValue, Timestamp, TokenKind, TokenRecord,
+    SealedValue, TaskRecord, Timestamp, TokenKind, TokenRecord,
 };
 use crate::Result;
 
@@ -129,6 +129,11 @@ pub trait Store: Send + Sync + 'static {
     /// that never authorized within [`UNUSED_CLIENT_LIFETIME`](crate::store::UNUSED_CLIENT_LIFETIME), and grants left
     /// disconnected for [`DISCONNECTED_GRANT_LIFETIME`](crate::store::DISCONNECTED_GRANT_LIFETIME).
     async fn purge_expired(&self, now: Timestamp) -> Result<()>;
+
+    /// Store a task's state; a final one is never replaced.
+    async fn put_task(&self, task: &TaskRecord) -> Result<()>;
+    /// A task, until it expires.
+    async fn get_task(&self, id: &str) -> Result<Option<TaskRecord>>;
 
     /// Mark `id` as used, once: `true` the first time (in any process sharing
     /// the store), `false` ever after, until `expires_at` has passed and the

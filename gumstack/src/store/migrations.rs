@@ -104,4 +104,15 @@ pub const MIGRATIONS: &[&str] = &[
         expires_at BIGINT NOT NULL
      );
      CREATE INDEX spent_by_expiry ON spent (expires_at);",
+    // 9: tool calls running as tasks (SEP-2663), as `tasks/get` answers them,
+    // so any replica, and the server after a restart, can answer for them.
+    "CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        state TEXT NOT NULL,
+        terminal INTEGER NOT NULL,
+        updated_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+     );
+     CREATE INDEX tasks_by_expiry ON tasks (expires_at);",
 ];

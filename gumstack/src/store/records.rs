@@ -17,6 +17,26 @@ pub const UNUSED_CLIENT_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// client's refresh tokens (30 days) are dead too, so nobody can resume it.
 pub const DISCONNECTED_GRANT_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// A tool call running as a task (MCP 2026-07-28, SEP-2663), as every replica
+/// reads it: written by the process that runs it, every few seconds while it
+/// runs and once when it ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRecord {
+    /// The task id (a UUID rmcp makes).
+    pub id: String,
+    /// Whose it is (`grant:<id>`, or `none`): nobody else reads it.
+    pub owner: String,
+    /// The task as `tasks/get` answers it (JSON).
+    pub state: String,
+    /// Whether `state` is final (completed, failed or cancelled): a final
+    /// record is never overwritten.
+    pub terminal: bool,
+    /// When the process running it last wrote it.
+    pub updated_at: Timestamp,
+    /// When it is purged.
+    pub expires_at: Timestamp,
+}
+
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 

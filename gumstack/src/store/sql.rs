@@ -19,7 +19,7 @@ use super::{
     records::{
         ClientMetadata, ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME,
         GrantRecord, GrantSummary, PendingRecord, SESSION_LIFETIME, SealedAt, SealedValue,
-        Timestamp, TokenKind, TokenRecord, UNUSED_CLIENT_LIFETIME, now,
+        TaskRecord, Timestamp, TokenKind, TokenRecord, UNUSED_CLIENT_LIFETIME, now,
     },
 };
 use crate::{Error, Result};
@@ -877,6 +877,38 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn put_task(&self, t: &TaskRecord) -> Result<()> {
+        sqlx::query("INSERT INTO tasks (id, owner, state, terminal, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET state = excluded.state, terminal = excluded.terminal, updated_at = excluded.updated_at, expires_at = excluded.expires_at WHERE tasks.terminal = 0")
+            .bind(&t.id)
+            .bind(&t.owner)
+            .bind(&t.state)
+            .bind(i64::from(t.terminal))
+            .bind(t.updated_at)
+            .bind(t.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn get_task(&self, id: &str) -> Result<Option<TaskRecord>> {
+        let row = sqlx::query("SELECT * FROM tasks WHERE id = $1 AND expires_at >= $2")
+            .bind(id)
+            .bind(now())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(TaskRecord {
+                id: row.try_get("id")?,
+                owner: row.try_get("owner")?,
+                state: row.try_get("state")?,
+                terminal: flag(&row, "terminal")?,
+                updated_at: row.try_get("updated_at")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
     async fn spend_once(&self, id: &str, expires_at: Timestamp) -> Result<bool> {
         let done = sqlx::query(
             "INSERT INTO spent (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
@@ -896,6 +928,7 @@ impl Store for SqlStore {
             "DELETE FROM codes WHERE expires_at < $1",
             "DELETE FROM tokens WHERE expires_at < $1",
             "DELETE FROM spent WHERE expires_at < $1",
+            "DELETE FROM tasks WHERE expires_at < $1",
         ] {
             sqlx::query(sql).bind(now).execute(&self.pool).await?;
         }

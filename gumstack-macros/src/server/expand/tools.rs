@@ -191,7 +191,7 @@ pub fn tasks(server: &Server) -> (TokenStream, TokenStream) {
             request: #p::rmcp::model::GetTaskParams,
             context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
         ) -> ::core::result::Result<#p::rmcp::model::GetTaskResult, #p::rmcp::ErrorData> {
-            #p::get_task(&__GUMSTACK_STATE, request, &context)
+            #p::get_task(&__GUMSTACK_STATE, request, &context).await
         }
 
         async fn update_task(
@@ -199,7 +199,7 @@ pub fn tasks(server: &Server) -> (TokenStream, TokenStream) {
             request: #p::rmcp::model::UpdateTaskParams,
             context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
         ) -> ::core::result::Result<(), #p::rmcp::ErrorData> {
-            #p::update_task(&__GUMSTACK_STATE, request, &context)
+            #p::update_task(&__GUMSTACK_STATE, request, &context).await
         }
 
         async fn cancel_task(
@@ -207,7 +207,7 @@ pub fn tasks(server: &Server) -> (TokenStream, TokenStream) {
             request: #p::rmcp::model::CancelTaskParams,
             context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
         ) -> ::core::result::Result<(), #p::rmcp::ErrorData> {
-            #p::cancel_task(&__GUMSTACK_STATE, request, &context)
+            #p::cancel_task(&__GUMSTACK_STATE, request, &context).await
         }
     };
     (items, methods)
