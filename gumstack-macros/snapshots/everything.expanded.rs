@@ -2669,7 +2669,7 @@ const _: () = {
             ::gumstack::__private::rmcp::model::GetTaskResult,
             ::gumstack::__private::rmcp::ErrorData,
         > {
-            ::gumstack::__private::get_task(&__GUMSTACK_STATE, request, &context)
+            ::gumstack::__private::get_task(&__GUMSTACK_STATE, request, &context).await
         }
         async fn update_task(
             &self,
@@ -2679,6 +2679,7 @@ const _: () = {
             >,
         ) -> ::core::result::Result<(), ::gumstack::__private::rmcp::ErrorData> {
             ::gumstack::__private::update_task(&__GUMSTACK_STATE, request, &context)
+                .await
         }
         async fn cancel_task(
             &self,
@@ -2688,6 +2689,7 @@ const _: () = {
             >,
         ) -> ::core::result::Result<(), ::gumstack::__private::rmcp::ErrorData> {
             ::gumstack::__private::cancel_task(&__GUMSTACK_STATE, request, &context)
+                .await
         }
     }
 };

@@ -30,3 +30,13 @@ pub(crate) async fn run_tool<S: Server>(
     }
     outcome
 }
+
+/// The error of a call to a tool the server does not have.
+pub(crate) fn unknown_tool(name: &str) -> rmcp::ErrorData {
+    rmcp::ErrorData::invalid_params(format!("unknown tool `{name}`"), None)
+}
+
+/// What the client is told of a panicked tool (the panic is in the log).
+pub(crate) fn panicked(name: &str) -> String {
+    format!("tool `{name}` failed unexpectedly (it panicked); see the server log")
+}

@@ -11,7 +11,11 @@ use rmcp::{
     },
 };
 
-use super::{Rounds, call::run_tool, tasks};
+use super::{
+    Rounds,
+    call::{panicked, run_tool, unknown_tool},
+    tasks,
+};
 use crate::{
     Server,
     context::{ServerState, exchange::Outcome, tasks::TaskSupport},
@@ -131,23 +135,24 @@ pub fn call_tool<'a, S: Server>(
         let kept = deferred.then(|| arguments.clone());
         let started = telemetry::enabled().then(std::time::Instant::now);
         let outcome = run_tool(server, &name, arguments, grant.clone(), ctx.clone()).await;
-        if let Some(started) = started {
-            record::<S>(&name, &outcome, started.elapsed());
-        }
+        let class = classify(&outcome);
         let result = match outcome {
             Ok(Some(result)) => result,
             Ok(None) => {
-                return Err(ErrorData::invalid_params(
-                    format!("unknown tool `{name}`"),
-                    None,
-                ));
+                if let Some(started) = started {
+                    record::<S>(&name, class, started.elapsed());
+                }
+                return Err(unknown_tool(&name));
             }
-            Err(_) => crate::tools::output::tool_error(format!(
-                "tool `{name}` failed unexpectedly (it panicked); see the server log"
-            )),
+            Err(_) => crate::tools::output::tool_error(panicked(&name)),
         };
         let failed = result.is_error == Some(true);
-        match rounds.finish(result, failed)? {
+        let ended = rounds.finish(result, failed)?;
+        // A round that ends with questions, or as a task, is not a call's end.
+        if let (Some(started), Outcome::Done(_)) = (started, &ended) {
+            record::<S>(&name, class, started.elapsed());
+        }
+        match ended {
             Outcome::Done(result) => Ok(result.into()),
             Outcome::Input(input) => Ok(input.into()),
             Outcome::Task => match tasks::start::<S>(state, start(kept.unwrap_or_default())) {
@@ -161,19 +166,19 @@ pub fn call_tool<'a, S: Server>(
     }
 }
 
-/// Count a tool call under its name from the server's table, never the
-/// client's string (an unknown name is counted without it).
-fn record<S: Server>(
-    name: &str,
-    outcome: &std::thread::Result<Option<CallToolResult>>,
-    took: std::time::Duration,
-) {
-    let outcome = match outcome {
+/// What telemetry counts a call's outcome as.
+fn classify(outcome: &std::thread::Result<Option<CallToolResult>>) -> ToolOutcome {
+    match outcome {
         Ok(Some(result)) if result.is_error == Some(true) => ToolOutcome::Error,
         Ok(Some(_)) => ToolOutcome::Ok,
         Ok(None) => ToolOutcome::Unknown,
         Err(_) => ToolOutcome::Panicked,
-    };
+    }
+}
+
+/// Count a tool call under its name from the server's table, never the
+/// client's string (an unknown name is counted without it).
+fn record<S: Server>(name: &str, outcome: ToolOutcome, took: std::time::Duration) {
     match S::tools().iter().find(|t| t.name == name) {
         Some(tool) => telemetry::tool_call(tool.name.clone(), outcome, took),
         None => telemetry::tool_call(Cow::Borrowed(""), ToolOutcome::Unknown, took),

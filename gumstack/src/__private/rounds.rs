@@ -71,26 +71,10 @@ impl Rounds {
         Ok(())
     }
 
-    /// The response: the questions if the handler asked something still
-    /// unanswered, `MissingRequiredClientCapability` if it failed for want of
-    /// one, else its result. `failed` says whether `result` is a failure.
-    pub fn conclude<R, Response>(self, result: R, failed: bool) -> Result<Response, ErrorData>
-    where
-        Response: From<R> + From<InputRequiredResult>,
-    {
-        match self.exchange {
-            None => Ok(result.into()),
-            Some(exchange) => Ok(match exchange.conclude(result, failed)? {
-                Outcome::Done(result) => result.into(),
-                Outcome::Input(input) => input.into(),
-                // Only a tool call may become a task (`finish`).
-                Outcome::Task => return Err(not_a_task()),
-            }),
-        }
-    }
-
-    /// [`conclude`](Self::conclude) of a handler that answers `Result`: the
-    /// questions win over the error an unanswered ask made it return.
+    /// The response of a prompt or resource read: the questions if the
+    /// handler asked something still unanswered (they win over the error the
+    /// unanswered ask made it return), `MissingRequiredClientCapability` if it
+    /// failed for want of one, else its result.
     pub fn conclude_result<R, Response>(
         self,
         result: Result<R, ErrorData>,
@@ -99,13 +83,14 @@ impl Rounds {
         Response: From<R> + From<InputRequiredResult>,
     {
         let failed = result.is_err();
-        match self.exchange {
-            None => result.map(Into::into),
-            Some(exchange) => match exchange.conclude(result, failed)? {
-                Outcome::Done(result) => result.map(Into::into),
-                Outcome::Input(input) => Ok(input.into()),
-                Outcome::Task => Err(not_a_task()),
-            },
+        match self.finish(result, failed)? {
+            Outcome::Done(result) => result.map(Into::into),
+            Outcome::Input(input) => Ok(input.into()),
+            // Only a tool call can become a task (`allow_task`).
+            Outcome::Task => Err(ErrorData::internal_error(
+                "only a tool call can continue as a task",
+                None,
+            )),
         }
     }
 }
@@ -121,18 +106,14 @@ impl Rounds {
         self.exchange.as_ref()
     }
 
-    /// How a tool call ends: as [`conclude`](Self::conclude), or
-    /// [`Outcome::Task`] when the tool called `ctx.become_task()`.
+    /// How the handler's run ends (see [`Exchange::conclude`]); no exchange:
+    /// with its result.
     pub(crate) fn finish<R>(&self, result: R, failed: bool) -> Result<Outcome<R>, ErrorData> {
         match &self.exchange {
             None => Ok(Outcome::Done(result)),
             Some(exchange) => exchange.conclude(result, failed),
         }
     }
-}
-
-fn not_a_task() -> ErrorData {
-    ErrorData::internal_error("only a tool call can continue as a task", None)
 }
 
 /// Who the state is bound to: the caller's grant over authenticated HTTP,

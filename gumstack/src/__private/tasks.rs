@@ -14,7 +14,10 @@ use rmcp::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{call::run_tool, rounds::principal};
+use super::{
+    call::{panicked, run_tool, unknown_tool},
+    rounds::principal,
+};
 use crate::{
     Server,
     context::{Context, ServerState, exchange::Exchange, tasks},
@@ -64,16 +67,17 @@ pub(crate) fn start<S: Server>(
                 () = link => unreachable!("the link never ends"),
             };
             match outcome {
-                _ if task.is_cancel_requested() => Err(TaskExit::Cancelled),
+                // A tool that stops when cancelled returns an error: the task
+                // is cancelled. One that finishes anyway is completed (SEP-2663).
+                Ok(Some(result)) if task.is_cancel_requested() && result.is_error == Some(true) => {
+                    Err(TaskExit::Cancelled)
+                }
                 Ok(Some(result)) => Ok(result),
-                Ok(None) => Err(TaskExit::Error(ErrorData::invalid_params(
-                    format!("unknown tool `{name}`"),
-                    None,
-                ))),
+                Ok(None) => Err(TaskExit::Error(unknown_tool(&name))),
                 // The task fails (a protocol error), where a call would have
                 // answered with a tool error.
                 Err(_) => Err(TaskExit::Error(ErrorData::internal_error(
-                    format!("tool `{name}` failed unexpectedly (it panicked); see the server log"),
+                    panicked(&name),
                     None,
                 ))),
             }

@@ -170,7 +170,5 @@ fn detached(kind: Kind) -> Error {
 
 /// A fresh id for a URL elicitation in a session (the client echoes it back).
 fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the OS random source is available");
-    crate::crypto::hex(&bytes)
+    crate::crypto::random()
 }

@@ -152,7 +152,7 @@ impl Exchange {
     /// An id that stays the same on every run (a URL elicitation's, which is
     /// part of the request and so of its digest).
     pub(crate) fn stable_id(&self, key: &str) -> String {
-        crypto::hash(&format!("{}|{key}", self.binding.digest()))[..32].to_owned()
+        crypto::hash(&format!("{}|{key}", self.binding.seed()))[..32].to_owned()
     }
 
     /// The answer to `request` under `key`, if the client gave it; otherwise
@@ -234,7 +234,7 @@ impl Exchange {
             let pending = std::mem::take(&mut rounds.pending);
             let asked = std::mem::take(&mut rounds.pending_digests);
             let used = std::mem::take(&mut rounds.used);
-            let state = request_state::seal(&self.binding, rounds.round + 1, asked, used);
+            let state = request_state::seal(&self.binding, rounds.round + 1, asked, used)?;
             return Ok(Outcome::Input(InputRequiredResult::new(
                 Some(pending),
                 Some(state),

@@ -59,7 +59,11 @@ pub(crate) fn install(sealer: Arc<Sealer>, store: Option<Arc<dyn Store>>) {
         Some(store) => Spent::Store(store),
         None => Spent::Memory(Mutex::new(BTreeMap::new())),
     };
-    let _ = STATES.set(RequestStates { sealer, spent });
+    if STATES.set(RequestStates { sealer, spent }).is_err() {
+        tracing::warn!(
+            "requestState keys were in use before the host set its own: states sealed so far open in this process only"
+        );
+    }
 }
 
 /// The store the host installed, if it has one: tasks are kept there too.
@@ -91,8 +95,6 @@ pub(crate) fn random_sealer() -> Sealer {
 #[derive(Debug, Clone)]
 pub(crate) struct Binding {
     purpose: String,
-    /// The request's digest, also the seed of stable ids (URL elicitations).
-    digest: String,
 }
 
 impl Binding {
@@ -110,12 +112,13 @@ impl Binding {
         let digest = crypto::hash(&request.to_string());
         Self {
             purpose: format!("mcp-request-state/v1|{server}|{principal}|{method}|{digest}"),
-            digest,
         }
     }
 
-    pub(crate) fn digest(&self) -> &str {
-        &self.digest
+    /// What ids that must be the same on every run derive from (a URL
+    /// elicitation's): the whole binding, so two callers never share one.
+    pub(crate) fn seed(&self) -> &str {
+        &self.purpose
     }
 }
 
@@ -145,14 +148,15 @@ pub(crate) struct Payload {
     pub(crate) answers: BTreeMap<String, Answer>,
 }
 
-/// Seal the state of the next round.
+/// Seal the state of the next round; refused when it would be longer than
+/// a state this server accepts back (the answers it carries are too large).
 pub(crate) fn seal(
     binding: &Binding,
     round: u32,
     asked: BTreeMap<String, String>,
     answers: BTreeMap<String, Answer>,
-) -> String {
-    seal_payload(
+) -> Result<String, ErrorData> {
+    let state = seal_payload(
         binding,
         &Payload {
             v: 1,
@@ -162,7 +166,17 @@ pub(crate) fn seal(
             asked,
             answers,
         },
-    )
+    );
+    if state.len() > MAX_STATE_BYTES {
+        return Err(ErrorData::internal_error(
+            format!(
+                "the answers this call gathered are too large to carry to the next round (over {} KiB)",
+                MAX_STATE_BYTES / 1024
+            ),
+            None,
+        ));
+    }
+    Ok(state)
 }
 
 fn seal_payload(binding: &Binding, payload: &Payload) -> String {
@@ -210,7 +224,11 @@ pub(crate) async fn open(binding: &Binding, state: &str) -> Result<Payload, Erro
                 spent.retain(|_, exp| *exp >= now);
             }
             if spent.len() >= MAX_SPENT_IN_MEMORY {
-                spent.pop_first();
+                // Forgetting a live id would let its state be replayed.
+                return Err(ErrorData::internal_error(
+                    "too many requestStates are in use; try again later",
+                    None,
+                ));
             }
             spent.insert(payload.sid.clone(), payload.exp).is_none()
         }
@@ -243,7 +261,7 @@ mod tests {
     #[tokio::test]
     async fn a_state_opens_once_for_its_own_request_only() {
         let b = binding("grant:a", json!({"x": 1}));
-        let state = seal(&b, 2, BTreeMap::new(), one_answer());
+        let state = seal(&b, 2, BTreeMap::new(), one_answer()).unwrap();
         assert!(!state.contains("accept"), "the state is encrypted: {state}");
 
         // Another caller, other arguments, another method or server: refused,
@@ -268,7 +286,7 @@ mod tests {
     #[tokio::test]
     async fn an_altered_or_oversized_state_is_refused_without_saying_why() {
         let b = binding("none", json!({}));
-        let state = seal(&b, 1, BTreeMap::new(), BTreeMap::new());
+        let state = seal(&b, 1, BTreeMap::new(), BTreeMap::new()).unwrap();
         for bad in [
             format!("{state}-TAMPERED"),
             state.replacen("v1.", "v2.", 1),
@@ -304,6 +322,10 @@ mod tests {
     fn the_digest_does_not_depend_on_key_order() {
         let a: Value = serde_json::from_str(r#"{"b": 1, "a": {"y": 2, "x": 3}}"#).unwrap();
         let b: Value = serde_json::from_str(r#"{"a": {"x": 3, "y": 2}, "b": 1}"#).unwrap();
-        assert_eq!(binding("none", a).digest, binding("none", b).digest);
+        assert_eq!(binding("none", a).seed(), binding("none", b).seed());
+        assert_ne!(
+            binding("none", json!({})).seed(),
+            binding("grant:x", json!({})).seed()
+        );
     }
 }

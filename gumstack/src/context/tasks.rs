@@ -42,9 +42,16 @@ pub enum TaskSupport {
     Deferred,
 }
 
-/// Tasks kept at most (running and finished, until their TTL ends): past
+/// Tasks kept at most (running and finished, until [`KEPT`] ends): past
 /// this, new tasks are refused rather than memory growing without bound.
 const MAX_TASKS: usize = 10_000;
+
+/// Tasks one caller may have at once (running or kept).
+const MAX_TASKS_PER_CALLER: usize = 1_000;
+
+/// How long a task may run, as its `ttlMs` says: past it rmcp ends it as
+/// failed. An hour: a task may wait on the user (`tasks/update`).
+const TTL_MS: u64 = 3_600_000;
 
 /// How often a running task's state is written to the store.
 const HEARTBEAT: Duration = Duration::from_secs(1);
@@ -52,15 +59,16 @@ const HEARTBEAT: Duration = Duration::from_secs(1);
 /// A running task not written for this long has lost its process.
 const ORPHANED_AFTER: Timestamp = 5;
 
-/// How long a task's record is kept: its TTL (rmcp's default, 5 minutes) and
-/// as long again for a poller to read the end, as rmcp keeps it in memory.
-const KEPT: Timestamp = 2 * (rmcp::task_manager::DEFAULT_TASK_TTL_MS / 1000) as Timestamp;
+/// How long a task is kept: its TTL and as long again for a poller to read
+/// the end, as rmcp keeps it in memory.
+const KEPT: Timestamp = 2 * (TTL_MS / 1000) as Timestamp;
 
 /// The tasks of one server.
 pub(crate) struct Tasks {
     manager: TaskManager,
-    /// task id -> principal that created it (tasks of this process).
-    owners: Mutex<BTreeMap<String, String>>,
+    /// task id -> the principal that created it, and when it is forgotten
+    /// (tasks of this process).
+    owners: Mutex<BTreeMap<String, (String, Timestamp)>>,
 }
 
 impl Tasks {
@@ -77,43 +85,44 @@ impl Tasks {
         principal: String,
         make_future: impl FnOnce(TaskContext) -> TaskFuture,
     ) -> Result<Task, ErrorData> {
-        if self.manager.running_task_count() >= MAX_TASKS {
-            return Err(ErrorData::internal_error(
-                "too many tasks are running; try again later",
-                None,
-            ));
+        {
+            let mut owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
+            let now = now();
+            owners.retain(|_, (_, forget_at)| *forget_at > now);
+            let theirs = owners.values().filter(|(p, _)| *p == principal).count();
+            if owners.len() >= MAX_TASKS || theirs >= MAX_TASKS_PER_CALLER {
+                return Err(ErrorData::internal_error(
+                    "too many tasks are kept for now; try again later",
+                    None,
+                ));
+            }
         }
         let store = request_state::shared_store().cloned();
         let manager = self.manager.clone();
         let owner = principal.clone();
-        let task = self.manager.spawn(TaskOptions::new(), move |ctx| {
+        let options = TaskOptions::new().with_ttl_ms(TTL_MS);
+        let task = self.manager.spawn(options, move |ctx| {
             let Some(store) = store else {
                 return make_future(ctx);
             };
             let id = ctx.task_id().to_owned();
             let work = make_future(ctx);
             Box::pin(async move {
-                let record = Recorder {
+                let settle = Settle(Some(Recorder {
                     store,
                     manager,
                     id,
                     owner,
-                };
-                let outcome = tokio::select! {
+                }));
+                let record = settle.0.as_ref().expect("set above");
+                tokio::select! {
                     outcome = work => outcome,
                     () = record.while_running() => unreachable!("the heartbeat never ends"),
-                };
-                // The manager settles the task once this future returns.
-                tokio::spawn(async move { record.when_settled().await });
-                outcome
+                }
             })
         });
         let mut owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
-        if owners.len() >= MAX_TASKS {
-            // Tasks the manager has evicted (their TTL ended) go first.
-            owners.retain(|id, _| self.manager.get_task(id).is_ok());
-        }
-        owners.insert(task.task_id.clone(), principal);
+        owners.insert(task.task_id.clone(), (principal, now() + KEPT));
         Ok(task)
     }
 
@@ -121,7 +130,7 @@ impl Tasks {
     /// not know the task.
     fn local(&self, principal: &str, id: &str) -> Option<bool> {
         let owners = self.owners.lock().unwrap_or_else(|e| e.into_inner());
-        owners.get(id).map(|owner| owner == principal)
+        owners.get(id).map(|(owner, _)| owner == principal)
     }
 
     /// The task as stored by the process that runs or ran it, if `principal`
@@ -183,17 +192,24 @@ impl Tasks {
             Some(true) => self.manager.cancel_task(id),
             Some(false) => Err(unknown(id)),
             None => {
+                // Cancelling a task that ended is acknowledged (SEP-2663).
                 let task = self.stored(principal, id).await?;
-                match task.payload {
-                    // Cancelling a task that ended is acknowledged (SEP-2663).
-                    TaskPayload::Completed { .. }
-                    | TaskPayload::Failed { .. }
-                    | TaskPayload::Cancelled => Ok(()),
-                    _ => Err(elsewhere(&task)),
+                if ended(&task) {
+                    Ok(())
+                } else {
+                    Err(elsewhere(&task))
                 }
             }
         }
     }
+}
+
+/// Whether the task is completed, failed or cancelled.
+fn ended(task: &DetailedTask) -> bool {
+    matches!(
+        task.payload,
+        TaskPayload::Completed { .. } | TaskPayload::Failed { .. } | TaskPayload::Cancelled
+    )
 }
 
 fn unknown(id: &str) -> ErrorData {
@@ -226,10 +242,7 @@ impl Recorder {
         let Ok(task) = self.manager.get_task(&self.id) else {
             return false;
         };
-        let terminal = matches!(
-            task.payload,
-            TaskPayload::Completed { .. } | TaskPayload::Failed { .. } | TaskPayload::Cancelled
-        );
+        let terminal = ended(&task);
         let Ok(state) = serde_json::to_string(&task) else {
             return false;
         };
@@ -254,15 +267,26 @@ impl Recorder {
             tokio::time::sleep(HEARTBEAT).await;
         }
     }
+}
 
-    /// Once the manager has settled the task: its end.
-    async fn when_settled(self) {
-        for _ in 0..100 {
-            if !self.write().await {
-                return;
+/// Writes the task's end when dropped: when its work ends, or is aborted
+/// (its TTL), the manager settles it at once, then this writes what it says.
+struct Settle(Option<Recorder>);
+
+impl Drop for Settle {
+    fn drop(&mut self) {
+        let (Some(record), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        runtime.spawn(async move {
+            for _ in 0..100 {
+                if !record.write().await {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        });
     }
 }
 
