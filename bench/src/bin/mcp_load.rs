@@ -11,6 +11,10 @@
 //!    `gum_cred` called by clients speaking 2026-07-28 (`server/discover`,
 //!    stateless requests) and 2025-11-25 (`initialize`, a stateful session,
 //!    SSE), against `plain_rmcp --bearer` called at 2026-07-28;
+//!    and against the machine's ceiling (`--only ceiling`): `ceiling` (plain
+//!    hyper, one JSON parse, a canned reply), plain rmcp and gumstack, every
+//!    one driven by the same SDK-free HTTP/1.1 client (keep-alive, one
+//!    prepared 2026-07-28 request), at 1, 8 and 32 connections, 3 runs, medians;
 //! 3. the throughput of one `gum_cred` replica against two sharing one
 //!    PostgreSQL database (a fresh one from `gumstack_tests::postgres`), the
 //!    clients split between them;
@@ -64,6 +68,7 @@ enum Section {
     Latency,
     Auth,
     Protocol,
+    Ceiling,
     Replicas,
     Cold,
     Memory,
@@ -76,6 +81,7 @@ impl Section {
             "latency" => Section::Latency,
             "auth" => Section::Auth,
             "protocol" => Section::Protocol,
+            "ceiling" => Section::Ceiling,
             "replicas" => Section::Replicas,
             "cold" => Section::Cold,
             "memory" => Section::Memory,
@@ -139,7 +145,7 @@ impl Opts {
 
 fn usage(arg: &str) -> ! {
     eprintln!(
-        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|protocol|replicas|cold|memory|build]"
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|protocol|ceiling|replicas|cold|memory|build]"
     );
     std::process::exit(2);
 }
@@ -150,6 +156,8 @@ enum Which {
     Plain,
     /// `auth = cred`, for the bearer-auth section.
     GumCred,
+    /// Plain hyper with a canned reply: what the machine allows.
+    Ceiling,
 }
 
 impl Which {
@@ -158,6 +166,7 @@ impl Which {
             Which::Gumstack => "weather",
             Which::Plain => "plain_rmcp",
             Which::GumCred => "gum_cred",
+            Which::Ceiling => "ceiling",
         }
     }
 }
@@ -539,7 +548,9 @@ async fn gumstack_tokens(mcp_url: &str, n: usize) -> Vec<String> {
     use gumstack::testing::client::OAuthClient;
     let mut tokens = Vec::with_capacity(n);
     for i in 0..n {
-        let client = OAuthClient::register(mcp_url).await;
+        // One registration each: the credentials form limits how often one
+        // application submits it.
+        let client = OAuthClient::register_named(mcp_url, &format!("mcp_load {i}")).await;
         let key = format!("key-{i}");
         let (access, _refresh) = client.tokens(&[("api_key", &key)]).await;
         tokens.push(access);
@@ -665,6 +676,226 @@ async fn protocol_latency(opts: &Opts) -> Result<(), BoxError> {
     }
     println!();
     drop((gumstack.child, plain.child));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The machine's ceiling, with an SDK-free client
+
+/// One keep-alive HTTP/1.1 connection sending one prepared request again and
+/// again: the client costs the same for every server, and little.
+struct RawClient {
+    stream: tokio::net::TcpStream,
+    request: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl RawClient {
+    /// A 2026-07-28 `tools/call` of `get_alerts` to `url`, with `token`.
+    async fn connect(url: &str, token: Option<&str>) -> Result<Self, BoxError> {
+        let authority = url
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split('/').next())
+            .ok_or("an http:// URL")?;
+        let body = serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {
+                "name": "get_alerts", "arguments": {"region": "Brittany"},
+                "_meta": {
+                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                    "io.modelcontextprotocol/clientCapabilities": {},
+                },
+            },
+        })
+        .to_string();
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        let request = format!(
+            "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: get_alerts\r\n{auth}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let stream = tokio::net::TcpStream::connect(authority).await?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            stream,
+            request: request.into_bytes(),
+            buf: Vec::with_capacity(16 * 1024),
+        })
+    }
+
+    async fn call(&mut self) -> Result<Duration, BoxError> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let start = Instant::now();
+        self.stream.write_all(&self.request).await?;
+        self.buf.clear();
+        let body = loop {
+            if let Some(body) = complete_response(&self.buf)? {
+                break body;
+            }
+            let mut chunk = [0u8; 8192];
+            let n = self.stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err("the server closed the connection".into());
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        };
+        let elapsed = start.elapsed();
+        if !body.contains("\"result\"") || body.contains("\"isError\":true") {
+            return Err(format!("not a tool result: {body}").into());
+        }
+        Ok(elapsed)
+    }
+}
+
+/// The body of a complete HTTP/1.1 response in `buf` (`Content-Length` or
+/// chunked), or `None` while more is to come.
+fn complete_response(buf: &[u8]) -> Result<Option<String>, BoxError> {
+    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Ok(None);
+    };
+    let head = std::str::from_utf8(&buf[..end])?.to_ascii_lowercase();
+    if !head.starts_with("http/1.1 200") {
+        return Err(format!("HTTP error: {}", head.lines().next().unwrap_or_default()).into());
+    }
+    let rest = &buf[end + 4..];
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
+    };
+    if let Some(length) = header("content-length:") {
+        let length: usize = length.parse()?;
+        return Ok(
+            (rest.len() >= length).then(|| String::from_utf8_lossy(&rest[..length]).into_owned())
+        );
+    }
+    // Chunked: size in hex, CRLF, data, CRLF; a zero size ends it.
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let Some(line) = rest[at..].windows(2).position(|w| w == b"\r\n") else {
+            return Ok(None);
+        };
+        let size_text = std::str::from_utf8(&rest[at..at + line])?;
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)?;
+        let data = at + line + 2;
+        if size == 0 {
+            return Ok(
+                (rest.len() >= data + 2).then(|| String::from_utf8_lossy(&body).into_owned())
+            );
+        }
+        if rest.len() < data + size + 2 {
+            return Ok(None);
+        }
+        body.extend_from_slice(&rest[data..data + size]);
+        at = data + size + 2;
+    }
+}
+
+/// `clients` raw connections, `calls` calls each, all at once.
+async fn raw_load(
+    url: &str,
+    clients: usize,
+    calls: usize,
+    tokens: Option<&[String]>,
+) -> Result<Stats, BoxError> {
+    let mut conns = Vec::with_capacity(clients);
+    for i in 0..clients {
+        let token = tokens.map(|t| t[i % t.len()].as_str());
+        let mut conn = RawClient::connect(url, token).await?;
+        for _ in 0..WARMUP_CALLS {
+            conn.call().await?;
+        }
+        conns.push(conn);
+    }
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for mut conn in conns {
+        tasks.spawn(async move {
+            let mut latencies = Vec::with_capacity(calls);
+            for _ in 0..calls {
+                if start.elapsed() > RUN_LIMIT {
+                    break;
+                }
+                latencies.push(conn.call().await?);
+            }
+            Ok::<_, BoxError>(latencies)
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        all.extend(done??);
+    }
+    Ok(stats(all, start.elapsed()))
+}
+
+/// Every server, the ceiling first, by the same raw client: 2026-07-28 calls
+/// (one POST, one answer) at 1, 8 and 32 connections, three runs each, the
+/// median run by throughput.
+async fn ceiling(opts: &Opts) -> Result<(), BoxError> {
+    const CONNECTIONS: [usize; 3] = [1, 8, 32];
+    let max = CONNECTIONS.into_iter().max().unwrap_or(1);
+    let ceiling = start_http(Which::Ceiling, false).await?;
+    let plain = start_http(Which::Plain, false).await?;
+    let gum = start_http(Which::Gumstack, false).await?;
+    let cred = start_gum_cred(false).await?;
+    let cred_tokens = gumstack_tokens(&cred.url, max).await;
+    let plain_tokens_ = plain_tokens(max);
+    let plain_bearer = start_plain_bearer(false, &plain_tokens_).await?;
+    let servers: [(&str, &str, Option<&[String]>); 5] = [
+        ("ceiling (hyper, canned reply)", &ceiling.url, None),
+        ("plain rmcp", &plain.url, None),
+        ("gumstack `none`", &gum.url, None),
+        (
+            "plain rmcp + bearer",
+            &plain_bearer.url,
+            Some(&plain_tokens_),
+        ),
+        (
+            "gumstack `cred` + bearer + `creds()`",
+            &cred.url,
+            Some(&cred_tokens),
+        ),
+    ];
+    println!(
+        "### Against the machine's ceiling: 2026-07-28 tool calls by one SDK-free HTTP/1.1 client (keep-alive; {} calls per connection after {WARMUP_CALLS} warm-up calls; median of 3 runs)\n",
+        opts.calls
+    );
+    println!(
+        "| server | connections | calls/s | share of ceiling | × plain rmcp | p50 µs | p99 µs |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for connections in CONNECTIONS {
+        let mut medians = Vec::new();
+        for (_, url, tokens) in servers {
+            let mut runs = Vec::new();
+            for _ in 0..3 {
+                runs.push(raw_load(url, connections, opts.calls, tokens).await?);
+            }
+            runs.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
+            medians.push(runs.swap_remove(1));
+        }
+        eprintln!("  ceiling x{connections} done");
+        let (top, rmcp) = (medians[0].throughput, medians[1].throughput);
+        for ((name, _, _), s) in servers.iter().zip(&medians) {
+            println!(
+                "| {name} | {connections} | {:.0} | {} | {} | {} | {} |",
+                s.throughput,
+                ratio(s.throughput, top),
+                ratio(s.throughput, rmcp),
+                us(s.p50),
+                us(s.p99),
+            );
+        }
+    }
+    println!();
+    drop((
+        ceiling.child,
+        plain.child,
+        gum.child,
+        cred.child,
+        plain_bearer.child,
+    ));
     Ok(())
 }
 
@@ -1034,19 +1265,34 @@ async fn main() -> Result<(), BoxError> {
     eprintln!("building the servers (release)...");
     let runs_any = |sections: &[Section]| sections.iter().any(|&s| opts.runs(s));
     // `--only build` builds its own.
-    if runs_any(&[Section::Latency, Section::Cold, Section::Memory]) {
+    if runs_any(&[
+        Section::Latency,
+        Section::Ceiling,
+        Section::Cold,
+        Section::Memory,
+    ]) {
         cargo_build("gumstack-examples", "weather").await?;
     }
     if runs_any(&[
         Section::Latency,
         Section::Auth,
+        Section::Protocol,
+        Section::Ceiling,
         Section::Cold,
         Section::Memory,
     ]) {
         cargo_build("gumstack-bench", "plain_rmcp").await?;
     }
-    if runs_any(&[Section::Auth, Section::Replicas]) {
+    if runs_any(&[
+        Section::Auth,
+        Section::Protocol,
+        Section::Ceiling,
+        Section::Replicas,
+    ]) {
         cargo_build("gumstack-bench", "gum_cred").await?;
+    }
+    if runs_any(&[Section::Ceiling]) {
+        cargo_build("gumstack-bench", "ceiling").await?;
     }
     println!("## gumstack vs plain rmcp 3.11 ({})\n", machine());
     println!(
@@ -1063,6 +1309,10 @@ async fn main() -> Result<(), BoxError> {
     if opts.runs(Section::Protocol) {
         eprintln!("latency and throughput by protocol revision...");
         protocol_latency(&opts).await?;
+    }
+    if opts.runs(Section::Ceiling) {
+        eprintln!("against the machine's ceiling...");
+        ceiling(&opts).await?;
     }
     if opts.runs(Section::Replicas) {
         eprintln!("one replica vs two on PostgreSQL...");
