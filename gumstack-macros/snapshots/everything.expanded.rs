@@ -99,8 +99,7 @@ impl Everything {
         &self,
         ctx: Context,
     ) -> gumstack::Result<String> {
-        let name = ctx.key("user_name").elicit::<Name>("What is your name?").await?;
-        Ok(format!("Hello, {}!", name_of(name)))
+        greet_by_name(ctx).await
     }
     /// Asks the client's model a question (SEP-2322).
     #[tool(__gumstack_expanded)]
@@ -175,8 +174,7 @@ impl Everything {
         &self,
         ctx: Context,
     ) -> gumstack::Result<String> {
-        let name = ctx.key("user_name").elicit::<Name>("What is your name?").await?;
-        Ok(format!("Hello, {}!", name_of(name)))
+        greet_by_name(ctx).await
     }
     /// Asks the user and the model at once: only what the client declared
     /// goes out (the suite declares sampling alone).

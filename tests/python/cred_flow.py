@@ -138,10 +138,9 @@ def first_text(result) -> str:
     return texts[0]
 
 
-async def run(url: str) -> dict:
-    person = Person()
-    storage = MemoryStorage()
-    auth = OAuthClientProvider(
+def oauth(url: str, person: "Person", storage: MemoryStorage) -> OAuthClientProvider:
+    """The SDK's OAuth client, registering as a public client; `person` walks the pages."""
+    return OAuthClientProvider(
         server_url=url,
         client_metadata=OAuthClientMetadata(
             client_name="Python SDK client",
@@ -154,6 +153,12 @@ async def run(url: str) -> dict:
         redirect_handler=person.redirect_handler,
         callback_handler=person.callback_handler,
     )
+
+
+async def run(url: str) -> dict:
+    person = Person()
+    storage = MemoryStorage()
+    auth = oauth(url, person, storage)
     async with httpx2.AsyncClient(auth=auth, timeout=httpx2.Timeout(30, read=60), trust_env=False) as http:
         async with streamable_http_client(url, http_client=http) as (read, write):
             async with ClientSession(read, write) as session:

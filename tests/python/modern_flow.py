@@ -28,12 +28,11 @@ from urllib.parse import parse_qs, urljoin, urlparse
 import anyio
 import httpx2
 import mcp_types as types
-from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
+from mcp.client.auth import AuthorizationCodeResult
 from mcp.client.client import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import OAuthClientMetadata
 
-from cred_flow import REDIRECT_URI, MemoryStorage, Person, first_text, form_action, hidden
+from cred_flow import REDIRECT_URI, MemoryStorage, Person, first_text, form_action, hidden, oauth
 
 
 class OAuthPerson(Person):
@@ -79,19 +78,7 @@ class OAuthPerson(Person):
 async def run(kind: str, url: str) -> dict:
     person = Person() if kind == "cred" else OAuthPerson()
     storage = MemoryStorage()
-    auth = OAuthClientProvider(
-        server_url=url,
-        client_metadata=OAuthClientMetadata(
-            client_name="Python SDK client",
-            redirect_uris=[REDIRECT_URI],
-            grant_types=["authorization_code", "refresh_token"],
-            response_types=["code"],
-            token_endpoint_auth_method="none",
-        ),
-        storage=storage,
-        redirect_handler=person.redirect_handler,
-        callback_handler=person.callback_handler,
-    )
+    auth = oauth(url, person, storage)
     asked: list[str] = []
 
     async def elicit(_context, params: types.ElicitRequestParams) -> types.ElicitResult:

@@ -192,33 +192,8 @@ fn python_venv() -> PathBuf {
 
 #[tokio::test]
 async fn the_official_python_sdk_authorizes_and_calls_with_the_users_key() {
-    let python = tokio::task::spawn_blocking(python_venv)
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let server = CredServer::start().await;
-    let script = repo_root().join("tests/python/cred_flow.py");
-
-    let mut cmd = tokio::process::Command::new(&python);
-    cmd.arg(&script)
-        .arg(server.url())
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONUNBUFFERED", "1")
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    let output = tokio::time::timeout(Duration::from_secs(120), cmd.output())
-        .await
-        .expect("cred_flow.py finished within 120 s")
-        .expect("run cred_flow.py");
-    let stdout = text(&output.stdout);
-    let stderr = text(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the Python SDK's flow failed ({}):\nstdout: {stdout}\nstderr: {stderr}",
-        output.status
-    );
-    eprintln!("cred_flow.py stdout: {stdout}stderr: {stderr}");
-    let report: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("cred_flow.py printed no JSON ({e}): {stdout}\n{stderr}"));
+    let report = python_script("cred_flow.py", &[server.url()]).await;
 
     assert_eq!(
         report["tools"],
@@ -256,33 +231,33 @@ async fn the_official_python_sdk_authorizes_and_calls_with_the_users_key() {
     );
 }
 
-/// `modern_flow.py KIND URL`: the SDK's `Client` in its default mode.
-async fn modern_flow(kind: &str, url: &str) -> Value {
+/// Run `tests/python/<script> ARGS...` with the SDK's venv; the JSON report
+/// it prints.
+async fn python_script(script: &str, args: &[&str]) -> Value {
     let python = tokio::task::spawn_blocking(python_venv)
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-    let script = repo_root().join("tests/python/modern_flow.py");
     let mut cmd = tokio::process::Command::new(&python);
-    cmd.arg(&script)
-        .args([kind, url])
+    cmd.arg(repo_root().join("tests/python").join(script))
+        .args(args)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONUNBUFFERED", "1")
         .stdin(Stdio::null())
         .kill_on_drop(true);
     let output = tokio::time::timeout(Duration::from_secs(120), cmd.output())
         .await
-        .expect("modern_flow.py finished within 120 s")
-        .expect("run modern_flow.py");
+        .unwrap_or_else(|_| panic!("{script} finished within 120 s"))
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
     let stdout = text(&output.stdout);
     let stderr = text(&output.stderr);
     assert!(
         output.status.success(),
-        "the Python SDK's 2026-07-28 flow failed ({}):\nstdout: {stdout}\nstderr: {stderr}",
+        "{script} failed ({}):\nstdout: {stdout}\nstderr: {stderr}",
         output.status
     );
-    eprintln!("modern_flow.py {kind} stdout: {stdout}stderr: {stderr}");
+    eprintln!("{script} stdout: {stdout}stderr: {stderr}");
     serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("modern_flow.py printed no JSON ({e}): {stdout}\n{stderr}"))
+        .unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {stdout}\n{stderr}"))
 }
 
 /// The SDK's default client discovers that the server speaks 2026-07-28 and
@@ -292,7 +267,7 @@ async fn modern_flow(kind: &str, url: &str) -> Value {
 #[tokio::test]
 async fn the_python_sdk_speaks_2026_07_28_to_a_cred_server_and_answers_its_question() {
     let server = CredServer::start().await;
-    let report = modern_flow("cred", server.url()).await;
+    let report = python_script("modern_flow.py", &["cred", server.url()]).await;
     assert_eq!(report["protocol_version"], "2026-07-28", "{report:#}");
     assert_eq!(
         report["tools"],
@@ -316,7 +291,7 @@ async fn the_python_sdk_speaks_2026_07_28_to_a_cred_server_and_answers_its_quest
 #[tokio::test]
 async fn the_python_sdk_speaks_2026_07_28_to_an_oauth_server() {
     let server = OAuthServer::start(&[]).await;
-    let report = modern_flow("oauth", &server.server.url).await;
+    let report = python_script("modern_flow.py", &["oauth", &server.server.url]).await;
     assert_eq!(report["protocol_version"], "2026-07-28", "{report:#}");
     assert_eq!(report["tools"], serde_json::json!(["whoami"]), "{report:#}");
     let whoami = report["whoami"].as_str().expect("a text result");

@@ -191,6 +191,15 @@ struct UserContext {
     context: String,
 }
 
+/// Ask the name under the key `user_name`, and greet.
+async fn greet_by_name(ctx: Context) -> gumstack::Result<String> {
+    let name = ctx
+        .key("user_name")
+        .elicit::<Name>("What is your name?")
+        .await?;
+    Ok(format!("Hello, {}!", name_of(name)))
+}
+
 fn name_of(answer: Elicitation<Name>) -> String {
     answer
         .accepted()
@@ -344,11 +353,7 @@ impl Everything {
         &self,
         ctx: Context,
     ) -> gumstack::Result<String> {
-        let name = ctx
-            .key("user_name")
-            .elicit::<Name>("What is your name?")
-            .await?;
-        Ok(format!("Hello, {}!", name_of(name)))
+        greet_by_name(ctx).await
     }
 
     /// Asks the client's model a question (SEP-2322).
@@ -442,11 +447,7 @@ impl Everything {
         &self,
         ctx: Context,
     ) -> gumstack::Result<String> {
-        let name = ctx
-            .key("user_name")
-            .elicit::<Name>("What is your name?")
-            .await?;
-        Ok(format!("Hello, {}!", name_of(name)))
+        greet_by_name(ctx).await
     }
 
     /// Asks the user and the model at once: only what the client declared

@@ -106,7 +106,9 @@ pub fn call_tool<'a, S: Server>(
     // Tasks are a 2026-07-28 extension: the client declares it per request.
     let support = S::__task_support(&name);
     let stateless = rounds.exchange().is_some();
-    let client_tasks = stateless && ctx.client_capabilities().supports_tasks();
+    let client_tasks = ctx
+        .request_capabilities()
+        .is_some_and(|caps| caps.supports_tasks());
     let refused = stateless && support == TaskSupport::Required && !client_tasks;
     let task_now = client_tasks && matches!(support, TaskSupport::Optional | TaskSupport::Required);
     let deferred = client_tasks && support == TaskSupport::Deferred;
@@ -126,7 +128,7 @@ pub fn call_tool<'a, S: Server>(
             arguments,
             grant: grant.clone(),
             principal: rounds.principal().to_owned(),
-            caps: ctx.client_capabilities().clone(),
+            caps: ctx.request_capabilities().cloned().unwrap_or_default(),
             exchange: rounds.exchange().expect("a task call is stateless").clone(),
         };
         if task_now && let Some(task) = tasks::start::<S>(state, start(arguments.clone())) {

@@ -47,7 +47,7 @@ impl Rounds {
                 received: None,
                 principal: String::new(),
             };
-            return (Context::from_request(context, state), rounds);
+            return (Context::in_session(context, state), rounds);
         }
         let arguments = serde_json::to_value(arguments).unwrap_or_default();
         let principal = principal(context);

@@ -69,14 +69,18 @@ impl Context {
     /// elicitation). Clients that predate elicitation modes declare
     /// `elicitation: {}`, meaning forms.
     pub(super) fn supports(&self, kind: Kind, url: bool) -> bool {
-        let caps = &self.inner.caps;
-        match kind {
+        let declared = |caps: &ClientCapabilities| match kind {
             Kind::Elicitation => caps.elicitation.as_ref().is_some_and(|e| match url {
                 true => e.url.is_some(),
                 false => e.form.is_some() || e.url.is_none(),
             }),
             Kind::Sampling => caps.sampling.is_some(),
             Kind::Roots => caps.roots.is_some(),
+        };
+        match (&self.inner.caps, &self.inner.peer) {
+            (Some(caps), _) => declared(caps),
+            (None, Some(peer)) => peer.peer_info().is_some_and(|i| declared(&i.capabilities)),
+            (None, None) => false,
         }
     }
 

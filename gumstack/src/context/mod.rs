@@ -91,9 +91,10 @@ struct Inner {
     /// in stateless HTTP, where nothing outlives a request.
     session: Option<String>,
     state: Option<&'static ServerState>,
-    /// What the client declared it can do: in this request's `_meta`
-    /// (2026-07-28), else at `initialize`.
-    caps: ClientCapabilities,
+    /// What the client declared it can do in this request's `_meta`
+    /// (2026-07-28). `None` under a session: its `initialize` said, and the
+    /// peer is asked only when a handler asks the client for something.
+    caps: Option<ClientCapabilities>,
     /// 2026-07-28: the log level the request asked for (`_meta`); nothing is
     /// sent when it asked for none. `None` under a session, which has its own.
     request_log_level: Option<Option<LogLevel>>,
@@ -139,12 +140,18 @@ impl Context {
     /// The context of one MCP request (used by the generated handler).
     #[doc(hidden)]
     pub fn from_request(request: &RequestContext<RoleServer>, state: &'static ServerState) -> Self {
-        let input = if stateless(request) {
-            Input::Unavailable
-        } else {
-            Input::Session
-        };
-        Self::new(request, state, input)
+        match stateless(request) {
+            true => Self::new(request, state, Input::Unavailable, true),
+            false => Self::in_session(request, state),
+        }
+    }
+
+    /// The context of a request of a 2025-11-25 session (or older).
+    pub(crate) fn in_session(
+        request: &RequestContext<RoleServer>,
+        state: &'static ServerState,
+    ) -> Self {
+        Self::new(request, state, Input::Session, false)
     }
 
     /// The context of a request that can end with `InputRequiredResult`.
@@ -153,7 +160,7 @@ impl Context {
         state: &'static ServerState,
         exchange: Arc<Exchange>,
     ) -> Self {
-        Self::new(request, state, Input::Rounds(exchange))
+        Self::new(request, state, Input::Rounds(exchange), true)
     }
 
     /// The context of a tool call that runs as a task: no log messages or
@@ -173,7 +180,7 @@ impl Context {
                 progress_token: None,
                 session: None,
                 state: Some(state),
-                caps,
+                caps: Some(caps),
                 request_log_level: Some(None),
                 input: Input::Task(exchange, task),
             }),
@@ -181,18 +188,19 @@ impl Context {
         }
     }
 
-    /// What the client declared it can do.
-    pub(crate) fn client_capabilities(&self) -> &ClientCapabilities {
-        &self.inner.caps
+    /// What a 2026-07-28 request declared the client can do (`None` under a
+    /// session).
+    pub(crate) fn request_capabilities(&self) -> Option<&ClientCapabilities> {
+        self.inner.caps.as_ref()
     }
 
     fn new(
         request: &RequestContext<RoleServer>,
         state: &'static ServerState,
         input: Input,
+        stateless: bool,
     ) -> Self {
-        let request_log_level =
-            stateless(request).then(|| request.meta.log_level().map(LogLevel::from_mcp));
+        let request_log_level = stateless.then(|| request.meta.log_level().map(LogLevel::from_mcp));
         Self {
             inner: Arc::new(Inner {
                 peer: Some(request.peer.clone()),
@@ -200,7 +208,7 @@ impl Context {
                 progress_token: request.meta.get_progress_token(),
                 session: state::session_key(request),
                 state: Some(state),
-                caps: request.client_capabilities().unwrap_or_default(),
+                caps: stateless.then(|| request.client_capabilities().unwrap_or_default()),
                 request_log_level,
                 input,
             }),
@@ -219,7 +227,7 @@ impl Context {
                 progress_token: None,
                 session: None,
                 state: None,
-                caps: ClientCapabilities::default(),
+                caps: None,
                 request_log_level: None,
                 input: Input::Unavailable,
             }),
