@@ -672,14 +672,14 @@ async fn disconnecting_drops_access_tokens_only(place: Place) {
             .get_token("refresh-1", TokenKind::Refresh)
             .await
             .unwrap(),
-        Some(refresh.clone())
+        Some(refresh.clone().into())
     );
     assert_eq!(
         store
             .get_token("access-2", TokenKind::Access)
             .await
             .unwrap(),
-        Some(other),
+        Some(other.into()),
         "other grants keep theirs"
     );
     assert!(
@@ -708,7 +708,7 @@ async fn disconnecting_drops_access_tokens_only(place: Place) {
             .get_token("refresh-1", TokenKind::Refresh)
             .await
             .unwrap(),
-        Some(refresh)
+        Some(refresh.into())
     );
     assert_eq!(
         store
@@ -759,14 +759,14 @@ async fn tokens_are_found_by_kind(place: Place) {
             .get_token("access-1", TokenKind::Access)
             .await
             .unwrap(),
-        Some(access)
+        Some(access.into())
     );
     assert_eq!(
         store
             .get_token("refresh-1", TokenKind::Refresh)
             .await
             .unwrap(),
-        Some(refresh)
+        Some(refresh.into())
     );
     assert_eq!(
         store

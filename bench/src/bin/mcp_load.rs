@@ -311,8 +311,12 @@ async fn start_http_at(
 }
 
 async fn connect_stdio(which: Which) -> Result<Client, BoxError> {
+    connect_stdio_with(which, &[]).await
+}
+
+async fn connect_stdio_with(which: Which, env: &[(&str, &str)]) -> Result<Client, BoxError> {
     let cmd = command(which).configure(|cmd| {
-        cmd.args(["serve", "--stdio"]);
+        cmd.args(["serve", "--stdio"]).envs(env.iter().copied());
     });
     let (transport, _stderr) = TokioChildProcess::builder(cmd)
         .stderr(Stdio::null())
@@ -682,6 +686,16 @@ async fn protocol_latency(opts: &Opts) -> Result<(), BoxError> {
 // ---------------------------------------------------------------------------
 // The machine's ceiling, with an SDK-free client
 
+/// Which protocol revision a raw client speaks.
+#[derive(Clone, Copy, PartialEq)]
+enum Revision {
+    /// 2026-07-28: every call a stateless POST carrying its own `_meta`.
+    Modern,
+    /// 2025-11-25: `initialize` once, then calls on the session (`Mcp-Session-Id`),
+    /// each answered as an event stream.
+    Session,
+}
+
 /// One keep-alive HTTP/1.1 connection sending one prepared request again and
 /// again: the client costs the same for every server, and little.
 struct RawClient {
@@ -690,48 +704,91 @@ struct RawClient {
     buf: Vec<u8>,
 }
 
+/// A POST of `body` to `/mcp` at `authority`, with `headers` (each ending in CRLF).
+fn raw_post(authority: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 impl RawClient {
-    /// A 2026-07-28 `tools/call` of `get_alerts` to `url`, with `token`.
-    async fn connect(url: &str, token: Option<&str>) -> Result<Self, BoxError> {
+    /// A client calling `get_alerts` on `url` with `token`, in `revision`.
+    async fn connect(url: &str, token: Option<&str>, revision: Revision) -> Result<Self, BoxError> {
         let authority = url
             .strip_prefix("http://")
             .and_then(|rest| rest.split('/').next())
             .ok_or("an http:// URL")?;
-        let body = serde_json::json!({
-            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": {
-                "name": "get_alerts", "arguments": {"region": "Brittany"},
-                "_meta": {
-                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                    "io.modelcontextprotocol/clientCapabilities": {},
-                },
-            },
-        })
-        .to_string();
         let auth = token
             .map(|t| format!("Authorization: Bearer {t}\r\n"))
             .unwrap_or_default();
-        let request = format!(
-            "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: get_alerts\r\n{auth}Content-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
         let stream = tokio::net::TcpStream::connect(authority).await?;
         stream.set_nodelay(true)?;
-        Ok(Self {
+        let mut client = Self {
             stream,
-            request: request.into_bytes(),
+            request: Vec::new(),
             buf: Vec::with_capacity(16 * 1024),
-        })
+        };
+        let arguments = serde_json::json!({"region": "Brittany"});
+        client.request = match revision {
+            Revision::Modern => {
+                let body = serde_json::json!({
+                    "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                    "params": {
+                        "name": "get_alerts", "arguments": arguments,
+                        "_meta": {
+                            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                            "io.modelcontextprotocol/clientCapabilities": {},
+                        },
+                    },
+                });
+                let headers = format!(
+                    "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\nMcp-Name: get_alerts\r\n{auth}"
+                );
+                raw_post(authority, &headers, &body.to_string())
+            }
+            Revision::Session => {
+                let initialize = serde_json::json!({
+                    "jsonrpc": "2.0", "id": 0, "method": "initialize",
+                    "params": {
+                        "protocolVersion": "2025-11-25", "capabilities": {},
+                        "clientInfo": {"name": "raw", "version": "1"},
+                    },
+                });
+                let (head, _) = client
+                    .exchange(&raw_post(authority, &auth, &initialize.to_string()))
+                    .await?;
+                let session = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("mcp-session-id:"))
+                    .map(|v| v.trim().to_owned())
+                    .ok_or("no session id")?;
+                let headers = format!(
+                    "MCP-Protocol-Version: 2025-11-25\r\nMcp-Session-Id: {session}\r\n{auth}"
+                );
+                let initialized = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
+                client
+                    .exchange(&raw_post(authority, &headers, initialized))
+                    .await?;
+                let body = serde_json::json!({
+                    "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                    "params": {"name": "get_alerts", "arguments": arguments},
+                });
+                raw_post(authority, &headers, &body.to_string())
+            }
+        };
+        Ok(client)
     }
 
-    async fn call(&mut self) -> Result<Duration, BoxError> {
+    /// Send `request`, read the whole response: its head (lower case) and body.
+    async fn exchange(&mut self, request: &[u8]) -> Result<(String, String), BoxError> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let start = Instant::now();
-        self.stream.write_all(&self.request).await?;
+        self.stream.write_all(request).await?;
         self.buf.clear();
-        let body = loop {
-            if let Some(body) = complete_response(&self.buf)? {
-                break body;
+        loop {
+            if let Some(response) = complete_response(&self.buf)? {
+                return Ok(response);
             }
             let mut chunk = [0u8; 8192];
             let n = self.stream.read(&mut chunk).await?;
@@ -739,7 +796,15 @@ impl RawClient {
                 return Err("the server closed the connection".into());
             }
             self.buf.extend_from_slice(&chunk[..n]);
-        };
+        }
+    }
+
+    async fn call(&mut self) -> Result<Duration, BoxError> {
+        let start = Instant::now();
+        let request = std::mem::take(&mut self.request);
+        let response = self.exchange(&request).await;
+        self.request = request;
+        let (_, body) = response?;
         let elapsed = start.elapsed();
         if !body.contains("\"result\"") || body.contains("\"isError\":true") {
             return Err(format!("not a tool result: {body}").into());
@@ -748,13 +813,16 @@ impl RawClient {
     }
 }
 
-/// The body of a complete HTTP/1.1 response in `buf` (`Content-Length` or
-/// chunked), or `None` while more is to come.
-fn complete_response(buf: &[u8]) -> Result<Option<String>, BoxError> {
+/// The head (lower case) and body of a complete HTTP/1.1 response in `buf`
+/// (`Content-Length`, chunked, or no body: 202), or `None` while more is to come.
+fn complete_response(buf: &[u8]) -> Result<Option<(String, String)>, BoxError> {
     let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
         return Ok(None);
     };
     let head = std::str::from_utf8(&buf[..end])?.to_ascii_lowercase();
+    if head.starts_with("http/1.1 202") {
+        return Ok(Some((head, String::new())));
+    }
     if !head.starts_with("http/1.1 200") {
         return Err(format!("HTTP error: {}", head.lines().next().unwrap_or_default()).into());
     }
@@ -765,9 +833,12 @@ fn complete_response(buf: &[u8]) -> Result<Option<String>, BoxError> {
     };
     if let Some(length) = header("content-length:") {
         let length: usize = length.parse()?;
-        return Ok(
-            (rest.len() >= length).then(|| String::from_utf8_lossy(&rest[..length]).into_owned())
-        );
+        return Ok((rest.len() >= length).then(|| {
+            (
+                head.clone(),
+                String::from_utf8_lossy(&rest[..length]).into_owned(),
+            )
+        }));
     }
     // Chunked: size in hex, CRLF, data, CRLF; a zero size ends it.
     let mut body = Vec::new();
@@ -780,9 +851,8 @@ fn complete_response(buf: &[u8]) -> Result<Option<String>, BoxError> {
         let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)?;
         let data = at + line + 2;
         if size == 0 {
-            return Ok(
-                (rest.len() >= data + 2).then(|| String::from_utf8_lossy(&body).into_owned())
-            );
+            return Ok((rest.len() >= data + 2)
+                .then(|| (head.clone(), String::from_utf8_lossy(&body).into_owned())));
         }
         if rest.len() < data + size + 2 {
             return Ok(None);
@@ -798,11 +868,12 @@ async fn raw_load(
     clients: usize,
     calls: usize,
     tokens: Option<&[String]>,
+    revision: Revision,
 ) -> Result<Stats, BoxError> {
     let mut conns = Vec::with_capacity(clients);
     for i in 0..clients {
         let token = tokens.map(|t| t[i % t.len()].as_str());
-        let mut conn = RawClient::connect(url, token).await?;
+        let mut conn = RawClient::connect(url, token, revision).await?;
         for _ in 0..WARMUP_CALLS {
             conn.call().await?;
         }
@@ -829,9 +900,11 @@ async fn raw_load(
     Ok(stats(all, start.elapsed()))
 }
 
-/// Every server, the ceiling first, by the same raw client: 2026-07-28 calls
-/// (one POST, one answer) at 1, 8 and 32 connections, three runs each, the
-/// median run by throughput.
+/// Every server, the ceiling first, by the same raw client, in both revisions:
+/// 2026-07-28 calls (one POST, one answer) and 2025-11-25 calls on a session
+/// (an event stream each), at 1, 8 and 32 connections, three runs each, the
+/// median run by throughput. The baseline of the aims is plain rmcp on a
+/// 2025-11-25 session, what a server written on rmcp serves to today's clients.
 async fn ceiling(opts: &Opts) -> Result<(), BoxError> {
     const CONNECTIONS: [usize; 3] = [1, 8, 32];
     let max = CONNECTIONS.into_iter().max().unwrap_or(1);
@@ -842,49 +915,78 @@ async fn ceiling(opts: &Opts) -> Result<(), BoxError> {
     let cred_tokens = gumstack_tokens(&cred.url, max).await;
     let plain_tokens_ = plain_tokens(max);
     let plain_bearer = start_plain_bearer(false, &plain_tokens_).await?;
-    let servers: [(&str, &str, Option<&[String]>); 5] = [
-        ("ceiling (hyper, canned reply)", &ceiling.url, None),
-        ("plain rmcp", &plain.url, None),
-        ("gumstack `none`", &gum.url, None),
+    let (modern, session) = (Revision::Modern, Revision::Session);
+    let plain_bearer_tokens = Some(plain_tokens_.as_slice());
+    let cred_tokens = Some(cred_tokens.as_slice());
+    type Row<'a> = (&'a str, &'a str, Option<&'a [String]>, Revision);
+    let servers: [Row; 9] = [
+        ("ceiling (hyper, canned reply)", &ceiling.url, None, modern),
+        ("plain rmcp, 2025-11-25 session", &plain.url, None, session),
+        ("plain rmcp, 2026-07-28", &plain.url, None, modern),
         (
-            "plain rmcp + bearer",
+            "gumstack `none`, 2025-11-25 session",
+            &gum.url,
+            None,
+            session,
+        ),
+        ("gumstack `none`, 2026-07-28", &gum.url, None, modern),
+        (
+            "plain rmcp + bearer, 2025-11-25 session",
             &plain_bearer.url,
-            Some(&plain_tokens_),
+            plain_bearer_tokens,
+            session,
         ),
         (
-            "gumstack `cred` + bearer + `creds()`",
+            "plain rmcp + bearer, 2026-07-28",
+            &plain_bearer.url,
+            plain_bearer_tokens,
+            modern,
+        ),
+        (
+            "gumstack `cred` + bearer + `creds()`, 2025-11-25 session",
             &cred.url,
-            Some(&cred_tokens),
+            cred_tokens,
+            session,
+        ),
+        (
+            "gumstack `cred` + bearer + `creds()`, 2026-07-28",
+            &cred.url,
+            cred_tokens,
+            modern,
         ),
     ];
+    // Each row's baseline: plain rmcp on a session, with bearer when it has one.
+    let baseline = |i: usize| if i >= 5 { 5 } else { 1 };
     println!(
-        "### Against the machine's ceiling: 2026-07-28 tool calls by one SDK-free HTTP/1.1 client (keep-alive; {} calls per connection after {WARMUP_CALLS} warm-up calls; median of 3 runs)\n",
+        "### Against the machine's ceiling: tool calls by one SDK-free HTTP/1.1 client (keep-alive; {} calls per connection after {WARMUP_CALLS} warm-up calls; median of 3 runs)\n",
         opts.calls
     );
     println!(
-        "| server | connections | calls/s | share of ceiling | × plain rmcp | p50 µs | p99 µs |"
+        "| server, revision | connections | calls/s | share of ceiling | × plain rmcp session | p50 µs | p99 µs | p99 × plain rmcp session |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for connections in CONNECTIONS {
         let mut medians = Vec::new();
-        for (_, url, tokens) in servers {
+        for (_, url, tokens, revision) in servers {
             let mut runs = Vec::new();
             for _ in 0..3 {
-                runs.push(raw_load(url, connections, opts.calls, tokens).await?);
+                runs.push(raw_load(url, connections, opts.calls, tokens, revision).await?);
             }
             runs.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
             medians.push(runs.swap_remove(1));
         }
         eprintln!("  ceiling x{connections} done");
-        let (top, rmcp) = (medians[0].throughput, medians[1].throughput);
-        for ((name, _, _), s) in servers.iter().zip(&medians) {
+        let top = medians[0].throughput;
+        for (i, ((name, _, _, _), s)) in servers.iter().zip(&medians).enumerate() {
+            let base = &medians[baseline(i)];
             println!(
-                "| {name} | {connections} | {:.0} | {} | {} | {} | {} |",
+                "| {name} | {connections} | {:.0} | {} | {} | {} | {} | {} |",
                 s.throughput,
                 ratio(s.throughput, top),
-                ratio(s.throughput, rmcp),
+                ratio(s.throughput, base.throughput),
                 us(s.p50),
                 us(s.p99),
+                ratio(s.p99.as_secs_f64(), base.p99.as_secs_f64()),
             );
         }
     }
@@ -1045,9 +1147,9 @@ async fn replicas(opts: &Opts) -> Result<(), BoxError> {
 // ---------------------------------------------------------------------------
 // Cold start
 
-async fn cold_start_once(which: Which) -> Result<Duration, BoxError> {
+async fn cold_start_once(which: Which, env: &[(&str, &str)]) -> Result<Duration, BoxError> {
     let start = Instant::now();
-    let client = connect_stdio(which).await?;
+    let client = connect_stdio_with(which, env).await?;
     let tools = client.list_tools(None).await?;
     let elapsed = start.elapsed();
     if !tools.tools.iter().any(|t| t.name == "get_alerts") {
@@ -1061,22 +1163,38 @@ async fn cold_start(opts: &Opts) -> Result<(), BoxError> {
     if opts.cold == 0 {
         return Ok(());
     }
-    let (mut g, mut p) = (Vec::new(), Vec::new());
+    // `gum_cred` starts on a data directory it has used before (its store
+    // exists, its migrations are done): what a restart opens.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().to_str().ok_or("non-UTF-8 temp dir")?.to_owned();
+    let cred_env = [
+        ("GUMSTACK_DATA_DIR", path.as_str()),
+        ("GUMSTACK_SECRET_KEY", BENCH_SEAL_KEY),
+    ];
+    cold_start_once(Which::GumCred, &cred_env).await?;
+    let (mut g, mut c, mut p) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..opts.cold {
-        g.push(cold_start_once(Which::Gumstack).await?);
-        p.push(cold_start_once(Which::Plain).await?);
+        g.push(cold_start_once(Which::Gumstack, &[]).await?);
+        c.push(cold_start_once(Which::GumCred, &cred_env).await?);
+        p.push(cold_start_once(Which::Plain, &[]).await?);
     }
-    let (g, p) = (median(g), median(p));
+    let (g, c, p) = (median(g), median(c), median(p));
     println!(
         "### Cold start (spawn to first `tools/list` over stdio, median of {})\n",
         opts.cold
     );
-    println!("| gumstack ms | plain ms | ratio |\n|---:|---:|---:|");
+    let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1e3);
     println!(
-        "| {:.2} | {:.2} | {} |\n",
-        g.as_secs_f64() * 1e3,
-        p.as_secs_f64() * 1e3,
-        ratio(g.as_secs_f64(), p.as_secs_f64())
+        "| gumstack `none` ms | gumstack `cred` ms (store opened) | plain ms | ratio `none` | ratio `cred` |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    println!(
+        "| {} | {} | {} | {} | {} |\n",
+        ms(g),
+        ms(c),
+        ms(p),
+        ratio(g.as_secs_f64(), p.as_secs_f64()),
+        ratio(c.as_secs_f64(), p.as_secs_f64())
     );
     Ok(())
 }
@@ -1288,6 +1406,7 @@ async fn main() -> Result<(), BoxError> {
         Section::Protocol,
         Section::Ceiling,
         Section::Replicas,
+        Section::Cold,
     ]) {
         cargo_build("gumstack-bench", "gum_cred").await?;
     }

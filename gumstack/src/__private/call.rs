@@ -12,7 +12,7 @@ pub(crate) async fn run_tool<S: Server>(
     server: &S,
     name: &str,
     arguments: rmcp::model::JsonObject,
-    grant: Option<String>,
+    grant: Option<crate::auth_server::Identity>,
     ctx: Context,
 ) -> std::thread::Result<Option<CallToolResult>> {
     let call = std::panic::AssertUnwindSafe(

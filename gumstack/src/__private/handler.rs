@@ -92,7 +92,7 @@ pub fn call_tool<'a, S: Server>(
         .extensions
         .get::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
-        .map(|identity| identity.grant_id.clone());
+        .cloned();
     let (ctx, mut rounds) = Rounds::new(
         S::NAME,
         "tools/call",

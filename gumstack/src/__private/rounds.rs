@@ -51,7 +51,7 @@ impl Rounds {
         }
         let arguments = serde_json::to_value(arguments).unwrap_or_default();
         let principal = principal(context);
-        let binding = Binding::new(server, &principal, method, target, &arguments);
+        let binding = Binding::new(server, &principal, method, target, arguments);
         let exchange = Arc::new(Exchange::new(binding));
         let ctx = Context::with_exchange(context, state, exchange.clone());
         let rounds = Self {
@@ -123,5 +123,8 @@ pub(crate) fn principal(context: &RequestContext<RoleServer>) -> String {
         .extensions
         .get::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
-        .map_or_else(|| "none".to_owned(), |id| format!("grant:{}", id.grant_id))
+        .map_or_else(
+            || "none".to_owned(),
+            |id| format!("grant:{}", id.grant_id()),
+        )
 }

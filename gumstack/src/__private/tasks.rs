@@ -27,7 +27,7 @@ use crate::{
 pub(crate) struct Start {
     pub name: Cow<'static, str>,
     pub arguments: JsonObject,
-    pub grant: Option<String>,
+    pub grant: Option<crate::auth_server::Identity>,
     pub principal: String,
     pub caps: ClientCapabilities,
     /// The answers the call was given before it became a task.

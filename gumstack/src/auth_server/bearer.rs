@@ -14,14 +14,19 @@ use serde_json::json;
 use super::{AuthServer, protocol::scope};
 use crate::{
     crypto,
-    store::{TokenKind, now},
+    store::{TokenKind, TokenRecord, now},
 };
 
 /// Who is calling: the grant behind the request's access token. Put in the
-/// request's extensions, where rmcp hands it to the tool call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Identity {
-    pub grant_id: String,
+/// request's extensions, where rmcp hands it to the tool call. It shares the
+/// checked token's record: a request copies nothing.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity(Arc<TokenRecord>);
+
+impl Identity {
+    pub fn grant_id(&self) -> &str {
+        &self.0.grant_id
+    }
 }
 
 const SESSION_HEADER: &str = "mcp-session-id";
@@ -99,9 +104,7 @@ async fn identity<F>(server: &AuthServer<F>, token: &str) -> Result<Identity, Re
         return Err(invalid("the access token is for another resource"));
     }
     server.usage.seen(&record.grant_id);
-    Ok(Identity {
-        grant_id: record.grant_id,
-    })
+    Ok(Identity(record))
 }
 
 pub(crate) async fn require_bearer<F: Send + Sync + 'static>(
@@ -130,7 +133,7 @@ pub(crate) async fn require_bearer<F: Send + Sync + 'static>(
                     .into_response();
             }
         };
-        if owner.is_some_and(|owner| *owner != *identity.grant_id) {
+        if owner.is_some_and(|owner| *owner != *identity.grant_id()) {
             tracing::warn!("a request on an MCP session used another grant's token; refused");
             return forbidden();
         }
@@ -145,7 +148,7 @@ pub(crate) async fn require_bearer<F: Send + Sync + 'static>(
     {
         // Bound before the client learns the session id, so no request on it
         // can come first, on this replica or another.
-        match server.sessions.bind(opened, &identity.grant_id).await {
+        match server.sessions.bind(opened, identity.grant_id()).await {
             Ok(true) => {}
             Ok(false) => return forbidden(),
             Err(e) => {

@@ -286,7 +286,7 @@ mod tests {
     }
 
     fn binding() -> Binding {
-        Binding::new("srv", "none", "tools/call", "t", &json!({}))
+        Binding::new("srv", "none", "tools/call", "t", json!({}))
     }
 
     async fn open(state: Option<&str>, responses: Option<Value>) -> Exchange {

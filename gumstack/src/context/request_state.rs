@@ -94,31 +94,63 @@ pub(crate) fn random_sealer() -> Sealer {
 /// method, and request (name and arguments).
 #[derive(Debug, Clone)]
 pub(crate) struct Binding {
-    purpose: String,
+    server: &'static str,
+    principal: String,
+    method: &'static str,
+    target: String,
+    arguments: Value,
+    /// Computed the first time a state is sealed or opened: most calls ask
+    /// nothing and never need it.
+    purpose: std::sync::OnceLock<String>,
+}
+
+/// What the digest covers, in the order of its text (`a`, `m`, `n`: the
+/// sorted keys of a JSON object, so the text is the same however the client
+/// ordered its keys: serde_json's maps are sorted, no `preserve_order`).
+#[derive(Serialize)]
+struct Digested<'a> {
+    a: &'a Value,
+    m: &'a str,
+    n: &'a str,
 }
 
 impl Binding {
     /// `principal` is `grant:<id>` for an authenticated caller, else `none`.
     pub(crate) fn new(
-        server: &str,
+        server: &'static str,
         principal: &str,
-        method: &str,
+        method: &'static str,
         target: &str,
-        arguments: &Value,
+        arguments: Value,
     ) -> Self {
-        // serde_json's maps are sorted (no `preserve_order`), so the same
-        // request is the same text however the client ordered its keys.
-        let request = serde_json::json!({ "m": method, "n": target, "a": arguments });
-        let digest = crypto::hash(&request.to_string());
         Self {
-            purpose: format!("mcp-request-state/v1|{server}|{principal}|{method}|{digest}"),
+            server,
+            principal: principal.to_owned(),
+            method,
+            target: target.to_owned(),
+            arguments,
+            purpose: std::sync::OnceLock::new(),
         }
+    }
+
+    fn purpose(&self) -> &str {
+        self.purpose.get_or_init(|| {
+            let request = Digested {
+                a: &self.arguments,
+                m: self.method,
+                n: &self.target,
+            };
+            let text = serde_json::to_string(&request).unwrap_or_default();
+            let digest = crypto::hash(&text);
+            let (server, principal, method) = (self.server, &self.principal, self.method);
+            format!("mcp-request-state/v1|{server}|{principal}|{method}|{digest}")
+        })
     }
 
     /// What ids that must be the same on every run derive from (a URL
     /// elicitation's): the whole binding, so two callers never share one.
     pub(crate) fn seed(&self) -> &str {
-        &self.purpose
+        self.purpose()
     }
 }
 
@@ -181,7 +213,7 @@ pub(crate) fn seal(
 
 fn seal_payload(binding: &Binding, payload: &Payload) -> String {
     let json = serde_json::to_vec(payload).expect("a payload serializes");
-    states().sealer.seal(&json, &binding.purpose)
+    states().sealer.seal(&json, binding.purpose())
 }
 
 /// Open a state that came back, and spend it.
@@ -200,7 +232,7 @@ pub(crate) async fn open(binding: &Binding, state: &str) -> Result<Payload, Erro
     // The error of `open` names the key's env var: never shown to the client.
     let plain = states
         .sealer
-        .open(state, &binding.purpose)
+        .open(state, binding.purpose())
         .map_err(|e| refuse(&e.to_string()))?;
     let payload: Payload = serde_json::from_slice(&plain).map_err(|_| refuse("not a payload"))?;
     if payload.v != 1 {
@@ -245,7 +277,7 @@ mod tests {
     use serde_json::json;
 
     fn binding(principal: &str, arguments: Value) -> Binding {
-        Binding::new("srv", principal, "tools/call", "tool", &arguments)
+        Binding::new("srv", principal, "tools/call", "tool", arguments)
     }
 
     fn one_answer() -> BTreeMap<String, Answer> {
@@ -270,8 +302,8 @@ mod tests {
             binding("grant:b", json!({"x": 1})),
             binding("none", json!({"x": 1})),
             binding("grant:a", json!({"x": 2})),
-            Binding::new("srv", "grant:a", "prompts/get", "tool", &json!({"x": 1})),
-            Binding::new("other", "grant:a", "tools/call", "tool", &json!({"x": 1})),
+            Binding::new("srv", "grant:a", "prompts/get", "tool", json!({"x": 1})),
+            Binding::new("other", "grant:a", "tools/call", "tool", json!({"x": 1})),
         ] {
             let e = open(&other, &state).await.unwrap_err();
             assert_eq!(e.code, rmcp::model::ErrorCode::INVALID_PARAMS);
@@ -326,6 +358,19 @@ mod tests {
         assert_ne!(
             binding("none", json!({})).seed(),
             binding("grant:x", json!({})).seed()
+        );
+    }
+
+    #[test]
+    fn the_digested_text_is_the_one_states_were_sealed_under() {
+        // A rolling upgrade: a state sealed by the previous version (which
+        // digested this JSON object) still opens.
+        let arguments = json!({"region": "Brittany", "n": [1, 2]});
+        let before = json!({"m": "tools/call", "n": "tool", "a": arguments.clone()}).to_string();
+        let digest = crypto::hash(&before);
+        assert_eq!(
+            binding("none", arguments).seed(),
+            format!("mcp-request-state/v1|srv|none|tools/call|{digest}")
         );
     }
 }

@@ -11,6 +11,7 @@ use std::{
 
 use crate::{
     Credentials, Error, ErrorKind, OAuthCredentials, Result,
+    auth_server::Identity,
     grants::{CredGrants, LOCAL_GRANT, OAuthGrants},
     mode::Transport,
 };
@@ -52,7 +53,17 @@ pub(crate) fn set_issuer(issuer: &str) {
 tokio::task_local! {
     /// The grant of the request a tool runs for (set around each call over
     /// HTTP, from the bearer token).
-    pub(crate) static CURRENT_GRANT: Option<String>;
+    pub(crate) static CURRENT_GRANT: Option<Identity>;
+}
+
+/// The grant a call acts for: a request's (its checked token), or the local
+/// user's (stdio).
+struct Calling(Option<Identity>);
+
+impl Calling {
+    fn id(&self) -> &str {
+        self.0.as_ref().map_or(LOCAL_GRANT, Identity::grant_id)
+    }
 }
 
 impl Runtime {
@@ -62,13 +73,14 @@ impl Runtime {
 
     /// The grant the running call acts for: the request's over HTTP, the local
     /// user's over stdio.
-    fn calling_grant(&self) -> Result<String> {
+    /// Borrowed from the checked token: nothing is copied per call.
+    fn calling_grant(&self) -> Result<Calling> {
         match (
             self.transport,
             CURRENT_GRANT.try_with(Clone::clone).ok().flatten(),
         ) {
-            (_, Some(grant)) => Ok(grant),
-            (Transport::Stdio, None) => Ok(LOCAL_GRANT.to_owned()),
+            (_, Some(identity)) => Ok(Calling(Some(identity))),
+            (Transport::Stdio, None) => Ok(Calling(None)),
             (Transport::Http, None) => Err(Error::not_connected(
                 "not connected: this request carries no authorization",
             )),
@@ -92,7 +104,7 @@ pub(crate) async fn cred<C: Credentials>() -> Result<Arc<C>> {
     else {
         return local_env_creds::<C>();
     };
-    if let Some(creds) = grants.load::<C>(&runtime.calling_grant()?).await? {
+    if let Some(creds) = grants.load::<C>(runtime.calling_grant()?.id()).await? {
         return Ok(creds);
     }
     match runtime.transport {
@@ -118,8 +130,9 @@ pub(crate) async fn oauth() -> Result<Arc<OAuthCredentials>> {
     else {
         return local_access_token();
     };
-    let grant = runtime.calling_grant()?;
-    match grants.load(&grant).await {
+    let calling = runtime.calling_grant()?;
+    let grant = calling.id();
+    match grants.load(grant).await {
         Ok(Some(creds)) => Ok(creds),
         Ok(None)
             if runtime.transport == Transport::Stdio
@@ -137,7 +150,7 @@ pub(crate) async fn oauth() -> Result<Arc<OAuthCredentials>> {
                 .get()
                 .filter(|_| runtime.transport == Transport::Http);
             Err(match issuer {
-                Some(issuer) => super::reconnect::offer(grants, issuer, &grant, e).await,
+                Some(issuer) => super::reconnect::offer(grants, issuer, grant, e).await,
                 None => Error::not_connected(format!("{e}. {}", runtime.reconnect_hint())),
             })
         }

@@ -20,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     cli::HttpSettings,
-    creds, health, listener,
+    creds,
+    direct::Direct,
+    health, listener,
     shutdown::{self, InFlight},
 };
 use crate::{
@@ -94,6 +96,7 @@ where
         // (or this one after a restart) resumes a session it has not seen.
         config.session_store = S::Auth::sessions(&state).map(|s| s as _);
     }
+    let direct = Direct::new(server.clone(), shutdown.child_token(), settings.stateless);
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
@@ -104,8 +107,11 @@ where
     let mcp = axum::Router::new()
         .nest_service("/mcp", service)
         .route_layer(middleware::from_fn_with_state(
-            settings.max_body_bytes,
-            mcp_request,
+            Arc::new(Mcp {
+                limit: settings.max_body_bytes,
+                direct,
+            }),
+            mcp_request::<S>,
         ))
         .route_layer(middleware::from_fn_with_state(
             in_flight.clone(),
@@ -272,23 +278,37 @@ fn jsonrpc_error(status: StatusCode, code: i32, message: &str) -> Response {
         .into_response()
 }
 
-/// In front of rmcp at `/mcp`: the body is read within its limits first, and
-/// two of rmcp's answers are put the way clients expect: a body that is not
-/// JSON (rmcp: 415) is a JSON-RPC parse error (400, -32700), one that is JSON
-/// but no JSON-RPC message an invalid request (400, -32600); the end of a
-/// session (`DELETE`, rmcp: 202) is 204, since the Python SDK reads 202 as a
-/// failure.
-async fn mcp_request(State(limit): State<usize>, request: Request, next: Next) -> Response {
+/// What `/mcp` needs before rmcp: the body limit and the direct path.
+struct Mcp<S> {
+    limit: usize,
+    direct: Direct<S>,
+}
+
+/// In front of rmcp at `/mcp`: the body is read within its limits first; a
+/// call that can only be answered by one message is served on the direct path
+/// ([`super::direct`]); and two of rmcp's answers are put the way clients
+/// expect: a body that is not JSON (rmcp: 415) is a JSON-RPC parse error (400,
+/// -32700), one that is JSON but no JSON-RPC message an invalid request (400,
+/// -32600); the end of a session (`DELETE`, rmcp: 202) is 204, since the
+/// Python SDK reads 202 as a failure.
+async fn mcp_request<S>(State(mcp): State<Arc<Mcp<S>>>, request: Request, next: Next) -> Response
+where
+    S: Server + rmcp::ServerHandler,
+{
     let (parts, body) = request.into_parts();
-    let method = parts.method.clone();
-    let json = says_json(&parts.headers);
-    let bytes = match read_body(body, limit).await {
+    let bytes = match read_body(body, mcp.limit).await {
         Ok(bytes) => bytes,
         Err(e) => {
             let (status, message) = e.status_and_message();
             return jsonrpc_error(status, -32600, &message);
         }
     };
+    let parts = match mcp.direct.serve(parts, &bytes).await {
+        Ok(response) => return response,
+        Err(parts) => parts,
+    };
+    let method = parts.method.clone();
+    let json = says_json(&parts.headers);
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;

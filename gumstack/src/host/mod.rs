@@ -7,6 +7,7 @@ mod cli;
 mod config;
 pub(crate) mod creds;
 mod diagnose;
+mod direct;
 mod health;
 mod http;
 mod listener;

@@ -18,7 +18,7 @@ const CAPACITY: usize = 100_000;
 /// The PostgreSQL channel revocations are announced on.
 pub const CHANNEL: &str = "gumstack_revoked";
 
-type Cache = quick_cache::sync::Cache<String, (TokenRecord, Instant)>;
+type Cache = quick_cache::sync::Cache<String, (Arc<TokenRecord>, Instant)>;
 
 /// What was revoked: one access token (by hash) or every token of a grant.
 #[derive(Debug, Clone, Copy)]
@@ -53,14 +53,14 @@ impl CheckedTokens {
         Self(Arc::new(Cache::new(CAPACITY)))
     }
 
-    pub fn get(&self, hash: &str) -> Option<TokenRecord> {
+    pub fn get(&self, hash: &str) -> Option<Arc<TokenRecord>> {
         self.0
             .get(hash)
             .filter(|(_, at)| at.elapsed() < TTL)
             .map(|(token, _)| token)
     }
 
-    pub fn insert(&self, hash: &str, token: &TokenRecord) {
+    pub fn insert(&self, hash: &str, token: &Arc<TokenRecord>) {
         self.0
             .insert(hash.to_owned(), (token.clone(), Instant::now()));
     }

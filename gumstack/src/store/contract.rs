@@ -2,6 +2,8 @@
 //! method, no state in the process, single-use values consumed atomically) and
 //! the cross-process refresh lock.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 use super::records::{
@@ -89,8 +91,12 @@ pub trait Store: Send + Sync + 'static {
     /// Store a token issued to a client.
     async fn put_token(&self, token: &TokenRecord) -> Result<()>;
     /// An unused token of `kind` (an access token may come from the cache of
-    /// checked tokens).
-    async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>>;
+    /// checked tokens, shared rather than copied).
+    async fn get_token(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+    ) -> Result<Option<Arc<TokenRecord>>>;
     /// Mark a refresh token used; a second use reports the grant for revocation.
     async fn consume_refresh_token(&self, token_hash: &str) -> Result<Consumed<TokenRecord>>;
     /// Revoke one token (every replica stops accepting it).

@@ -4,7 +4,7 @@
 //! is plain SQL both accept (`$N` parameters, `RETURNING`, `ON CONFLICT`); the
 //! only engine-specific parts are how a migration and a refresh take their lock.
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use sqlx::{
@@ -699,7 +699,11 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn get_token(&self, token_hash: &str, kind: TokenKind) -> Result<Option<TokenRecord>> {
+    async fn get_token(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+    ) -> Result<Option<Arc<TokenRecord>>> {
         if kind == TokenKind::Access
             && let Some(token) = self.checked.get(token_hash)
         {
@@ -713,7 +717,8 @@ impl Store for SqlStore {
                 .await?
                 .as_ref()
                 .map(token)
-                .transpose()?;
+                .transpose()?
+                .map(Arc::new);
         if let Some(found) = &found
             && kind == TokenKind::Access
         {
