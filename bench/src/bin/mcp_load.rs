@@ -98,6 +98,9 @@ struct Opts {
     build_runs: usize,
     /// Run only this section (`--only`); every section when `None`.
     only: Option<Section>,
+    /// `--rows TEXT`: in the ceiling section, only rows naming TEXT get the
+    /// full run (to profile one server).
+    rows: Option<String>,
 }
 
 impl Opts {
@@ -114,12 +117,17 @@ impl Opts {
             sessions: vec![1000, 10_000],
             build_runs: 1,
             only: None,
+            rows: None,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             if arg == "--only" {
                 let section = args.next().and_then(|v| Section::parse(&v));
                 opts.only = Some(section.unwrap_or_else(|| usage(&arg)));
+                continue;
+            }
+            if arg == "--rows" {
+                opts.rows = Some(args.next().unwrap_or_else(|| usage(&arg)));
                 continue;
             }
             let mut value = || -> usize {
@@ -145,7 +153,7 @@ impl Opts {
 
 fn usage(arg: &str) -> ! {
     eprintln!(
-        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--only latency|auth|protocol|ceiling|replicas|cold|memory|build]"
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--rows TEXT] [--only latency|auth|protocol|ceiling|replicas|cold|memory|build]"
     );
     std::process::exit(2);
 }
@@ -967,10 +975,15 @@ async fn ceiling(opts: &Opts) -> Result<(), BoxError> {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for connections in CONNECTIONS {
         let mut medians = Vec::new();
-        for (_, url, tokens, revision) in servers {
+        for (name, url, tokens, revision) in servers {
+            // `--rows TEXT` (to profile one server): the others run once, briefly.
+            let calls = match &opts.rows {
+                Some(rows) if !name.contains(rows.as_str()) => WARMUP_CALLS,
+                _ => opts.calls,
+            };
             let mut runs = Vec::new();
             for _ in 0..3 {
-                runs.push(raw_load(url, connections, opts.calls, tokens, revision).await?);
+                runs.push(raw_load(url, connections, calls, tokens, revision).await?);
             }
             runs.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
             medians.push(runs.swap_remove(1));
@@ -989,6 +1002,19 @@ async fn ceiling(opts: &Opts) -> Result<(), BoxError> {
                 ratio(s.p99.as_secs_f64(), base.p99.as_secs_f64()),
             );
         }
+    }
+    println!();
+    println!("Peak resident memory (VmHWM) of each server after every run above:\n");
+    println!("| server | peak MiB |\n|---|---:|");
+    for (name, server) in [
+        ("ceiling", &ceiling),
+        ("plain rmcp", &plain),
+        ("gumstack `none`", &gum),
+        ("plain rmcp + bearer", &plain_bearer),
+        ("gumstack `cred`", &cred),
+    ] {
+        let pid = server.child.id().ok_or("the server exited")?;
+        println!("| {name} | {:.1} |", peak_kib(pid)? as f64 / 1024.0);
     }
     println!();
     drop((
@@ -1203,12 +1229,21 @@ async fn cold_start(opts: &Opts) -> Result<(), BoxError> {
 // Memory per idle session
 
 fn rss_kib(pid: u32) -> Result<u64, BoxError> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A process's peak resident set so far.
+fn peak_kib(pid: u32) -> Result<u64, BoxError> {
+    status_kib(pid, "VmHWM:")
+}
+
+fn status_kib(pid: u32, field: &str) -> Result<u64, BoxError> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| "no VmRSS in /proc/PID/status".into())
+        .ok_or_else(|| format!("no {field} in /proc/PID/status").into())
 }
 
 /// `initialize` + `notifications/initialized` with raw HTTP; the session stays open.

@@ -110,12 +110,9 @@ where
             Arc::new(Mcp {
                 limit: settings.max_body_bytes,
                 direct,
+                in_flight: in_flight.clone(),
             }),
             mcp_request::<S>,
-        ))
-        .route_layer(middleware::from_fn_with_state(
-            in_flight.clone(),
-            shutdown::track,
         ));
     let router = S::Auth::http(
         &state,
@@ -278,13 +275,17 @@ fn jsonrpc_error(status: StatusCode, code: i32, message: &str) -> Response {
         .into_response()
 }
 
-/// What `/mcp` needs before rmcp: the body limit and the direct path.
+/// What `/mcp` needs before rmcp: the body limit, the direct path, the calls
+/// in flight (one layer for all three: each layer boxes the streamed answer
+/// once more).
 struct Mcp<S> {
     limit: usize,
     direct: Direct<S>,
+    in_flight: Arc<InFlight>,
 }
 
-/// In front of rmcp at `/mcp`: the body is read within its limits first; a
+/// In front of rmcp at `/mcp`: the call is counted in flight; the body is read
+/// within its limits first; a
 /// call that can only be answered by one message is served on the direct path
 /// ([`super::direct`]); and two of rmcp's answers are put the way clients
 /// expect: a body that is not JSON (rmcp: 415) is a JSON-RPC parse error (400,
@@ -296,6 +297,7 @@ where
     S: Server + rmcp::ServerHandler,
 {
     let (parts, body) = request.into_parts();
+    let call = mcp.in_flight.track(&parts.method, &parts.headers);
     let bytes = match read_body(body, mcp.limit).await {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -304,7 +306,7 @@ where
         }
     };
     let parts = match mcp.direct.serve(parts, &bytes).await {
-        Ok(response) => return response,
+        Ok(response) => return shutdown::hold(response, call),
         Err(parts) => parts,
     };
     let method = parts.method.clone();
@@ -312,7 +314,7 @@ where
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
-    match (method, response.status()) {
+    let response = match (method, response.status()) {
         (Method::POST, StatusCode::UNSUPPORTED_MEDIA_TYPE) if json => {
             match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
                 Err(e) => jsonrpc_error(
@@ -332,7 +334,8 @@ where
             response
         }
         _ => response,
-    }
+    };
+    shutdown::hold(response, call)
 }
 
 /// Whether a request says its body is JSON. rmcp answers 415 both for another

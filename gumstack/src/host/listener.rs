@@ -40,6 +40,18 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()>,
     wind_down: impl Future<Output = ()>,
 ) {
+    // Every request arms timers (the header and body deadlines) and cancels
+    // them when it is read. With none left, an idle worker parks without a
+    // deadline, and the next request's timer, being earlier than "never",
+    // has to wake it: a futex call and a thread switch per request. A timer
+    // that always fires sooner than any request's keeps the driver's deadline
+    // short, so arming a later one wakes nobody; it costs one wake-up a second.
+    let anchor = tokio::spawn(async {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    let _anchor = AbortOnDrop(anchor);
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -91,5 +103,14 @@ pub(crate) async fn serve(
         .is_err()
     {
         tracing::warn!("connections still open after shutdown; closing them");
+    }
+}
+
+/// Aborts its task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

@@ -16,9 +16,7 @@ use std::{
 
 use axum::{
     body::{Body, Bytes},
-    extract::{Request, State},
-    http::Method,
-    middleware::Next,
+    http::{HeaderMap, Method},
     response::Response,
 };
 use tokio::sync::Notify;
@@ -31,7 +29,7 @@ pub(crate) struct InFlight {
 }
 
 /// One call in flight, until dropped.
-struct Call(Arc<InFlight>);
+pub(crate) struct Call(Arc<InFlight>);
 
 impl Drop for Call {
     fn drop(&mut self) {
@@ -68,27 +66,26 @@ impl InFlight {
     }
 }
 
-/// Count `POST /mcp` as in flight until its answer's body is sent: a call
-/// answered as an event stream ends with that stream. A 2026-07-28
-/// `subscriptions/listen` never ends by itself: like `GET /mcp`, it is closed
-/// at the end of the grace period (rmcp checks that `Mcp-Method` names the
-/// body's method, so the header tells).
-pub(crate) async fn track(
-    State(in_flight): State<Arc<InFlight>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let listen = request
-        .headers()
-        .get("mcp-method")
-        .is_some_and(|m| m == "subscriptions/listen");
-    if request.method() != Method::POST || listen {
-        return next.run(request).await;
+/// Count `POST /mcp` as in flight until its answer's body is sent
+/// ([`InFlight::hold`]): a call answered as an event stream ends with that
+/// stream. A 2026-07-28 `subscriptions/listen` never ends by itself: like
+/// `GET /mcp`, it is closed at the end of the grace period (rmcp checks that
+/// `Mcp-Method` names the body's method, so the header tells).
+impl InFlight {
+    pub(crate) fn track(self: &Arc<Self>, method: &Method, headers: &HeaderMap) -> Option<Call> {
+        let listen = headers
+            .get("mcp-method")
+            .is_some_and(|m| m == "subscriptions/listen");
+        (*method == Method::POST && !listen).then(|| self.enter())
     }
-    let call = in_flight.enter();
-    next.run(request)
-        .await
-        .map(|body| Body::new(Tracked { body, _call: call }))
+}
+
+/// Hold `call` in flight until `response`'s body is sent.
+pub(crate) fn hold(response: Response, call: Option<Call>) -> Response {
+    match call {
+        Some(call) => response.map(|body| Body::new(Tracked { body, _call: call })),
+        None => response,
+    }
 }
 
 /// A response body that holds its call in flight until it is dropped.
