@@ -28,7 +28,7 @@ use axum::{
 use rmcp::{
     RoleServer, Service,
     model::{
-        ClientJsonRpcMessage, ClientRequest, ErrorCode, GetExtensions, GetMeta, JsonRpcRequest,
+        CallToolRequest, ClientRequest, ErrorCode, GetExtensions, GetMeta, JsonRpcRequest,
         ProtocolVersion, RequestMetaObject, ServerJsonRpcMessage,
     },
     service::{Peer, RequestContext},
@@ -138,34 +138,36 @@ impl<S: Server + rmcp::ServerHandler> Direct<S> {
         body: &Bytes,
     ) -> Option<(Revision, JsonRpcRequest<ClientRequest>)> {
         let revision = eligible_headers(parts, self.legacy_stateless)?;
-        let ClientJsonRpcMessage::Request(request) = serde_json::from_slice(body).ok()? else {
-            return None;
-        };
-        let ClientRequest::CallToolRequest(call) = &request.request else {
-            return None;
-        };
-        let name: &str = &call.params.name;
-        // Where rmcp reads `_meta` from: the request's, not the typed params'.
-        let meta = request.request.get_meta();
-        if !self.tools.contains(name) || !quiet(meta) {
+        // Straight into the call's type (the headers said `tools/call`): rmcp's
+        // message enum is untagged, and trying each of its shapes buffers the
+        // whole body and builds an error for each shape that does not fit. A
+        // body that is not a call goes to rmcp, which says what is wrong.
+        let call: JsonRpcRequest<CallToolRequest> = serde_json::from_slice(body).ok()?;
+        let name: &str = &call.request.params.name;
+        let named = header(&parts.headers, MCP_NAME);
+        let names_it = self.tools.contains(name)
+            && !name.starts_with(BASE64_HEADER_PREFIX)
+            && match revision {
+                Revision::Modern => named == Some(name),
+                Revision::LegacyStateless => named.is_none_or(|value| value == name),
+            };
+        if !names_it {
             return None;
         }
+        let request = JsonRpcRequest::new(call.id, ClientRequest::CallToolRequest(call.request));
+        // Where rmcp reads `_meta` from: the request's, not the typed params'.
+        let meta = request.request.get_meta();
         let versioned = meta.protocol_version();
-        let named = header(&parts.headers, MCP_NAME);
-        let names_it = !name.starts_with(BASE64_HEADER_PREFIX);
-        let served = match revision {
-            Revision::Modern => {
-                versioned == Some(ProtocolVersion::V_2026_07_28)
-                    && meta
-                        .missing_required_keys(&ProtocolVersion::V_2026_07_28)
-                        .is_empty()
-                    && names_it
-                    && named == Some(name)
-            }
-            Revision::LegacyStateless => {
-                versioned.is_none() && names_it && named.is_none_or(|value| value == name)
-            }
-        };
+        let served = quiet(meta)
+            && match revision {
+                Revision::Modern => {
+                    versioned == Some(ProtocolVersion::V_2026_07_28)
+                        && meta
+                            .missing_required_keys(&ProtocolVersion::V_2026_07_28)
+                            .is_empty()
+                }
+                Revision::LegacyStateless => versioned.is_none(),
+            };
         served.then_some((revision, request))
     }
 }
