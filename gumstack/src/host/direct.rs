@@ -22,7 +22,7 @@ use std::{collections::HashSet, sync::Arc};
 
 use axum::{
     body::{Body, Bytes},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderName, Method, StatusCode, header, request::Parts},
     response::Response,
 };
 use rmcp::{
@@ -39,11 +39,13 @@ use crate::{Server, context::tasks::TaskSupport};
 
 const JSON: &str = "application/json";
 const EVENT_STREAM: &str = "text/event-stream";
-const PROTOCOL_VERSION: &str = "mcp-protocol-version";
-const MCP_METHOD: &str = "mcp-method";
-const MCP_NAME: &str = "mcp-name";
+// Built once: a header looked up by `&str` is parsed into a name each time,
+// and these are read on every call.
+const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
+const SESSION: HeaderName = HeaderName::from_static("mcp-session-id");
 const MCP_PARAM_PREFIX: &str = "mcp-param-";
-const SESSION: &str = "mcp-session-id";
 /// The key of `_meta` that asks for log messages (2026-07-28).
 const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 /// How rmcp marks a `Mcp-Name` value sent as Base64.
@@ -120,7 +122,7 @@ impl<S: Server + rmcp::ServerHandler> Direct<S> {
         // goes away (this future dropped), as rmcp cancels it.
         let _done = ct.clone().drop_guard();
         let mut context = RequestContext::new(id.clone(), self.peer.clone());
-        context.ct = ct.child_token();
+        context.ct = ct;
         context.meta = std::mem::take(request.get_meta_mut());
         context.extensions = std::mem::take(request.extensions_mut());
         context.extensions.insert(parts);
@@ -144,7 +146,7 @@ impl<S: Server + rmcp::ServerHandler> Direct<S> {
         // body that is not a call goes to rmcp, which says what is wrong.
         let call: JsonRpcRequest<CallToolRequest> = serde_json::from_slice(body).ok()?;
         let name: &str = &call.request.params.name;
-        let named = header(&parts.headers, MCP_NAME);
+        let named = header(&parts.headers, &MCP_NAME);
         let names_it = self.tools.contains(name)
             && !name.starts_with(BASE64_HEADER_PREFIX)
             && match revision {
@@ -185,12 +187,20 @@ fn has_header_params(schema: &rmcp::model::JsonObject) -> bool {
 }
 
 /// The single value of header `name`, when there is exactly one and it is text.
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
+    optional_header(headers, name).flatten()
+}
+
+/// Header `name`: `Some(None)` when absent, `Some(Some(value))` when sent once
+/// as text, `None` (rmcp must judge it) when repeated or not text.
+fn optional_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Option<&'a str>> {
     let mut values = headers.get_all(name).iter();
-    let first = values.next()?;
+    let Some(first) = values.next() else {
+        return Some(None);
+    };
     match values.next() {
         Some(_) => None,
-        None => first.to_str().ok(),
+        None => first.to_str().ok().map(Some),
     }
 }
 
@@ -203,7 +213,7 @@ fn eligible_headers(parts: &Parts, legacy_stateless: bool) -> Option<Revision> {
     if parts.method != Method::POST
         || headers.contains_key(header::ORIGIN)
         || headers.contains_key(SESSION)
-        || !is_json(headers.get(header::CONTENT_TYPE))
+        || !says_json(headers)
         || !accepts_json_and_events(headers)
         || headers
             .keys()
@@ -211,16 +221,8 @@ fn eligible_headers(parts: &Parts, legacy_stateless: bool) -> Option<Revision> {
     {
         return None;
     }
-    let version = match headers.get_all(PROTOCOL_VERSION).iter().count() {
-        0 => None,
-        1 => Some(header(headers, PROTOCOL_VERSION)?),
-        _ => return None,
-    };
-    let method = match headers.get_all(MCP_METHOD).iter().count() {
-        0 => None,
-        1 => Some(header(headers, MCP_METHOD)?),
-        _ => return None,
-    };
+    let version = optional_header(headers, &PROTOCOL_VERSION)?;
+    let method = optional_header(headers, &MCP_METHOD)?;
     match version {
         Some("2026-07-28") if method == Some("tools/call") => Some(Revision::Modern),
         Some("2025-11-25" | "2025-06-18" | "2025-03-26")
@@ -232,8 +234,10 @@ fn eligible_headers(parts: &Parts, legacy_stateless: bool) -> Option<Revision> {
     }
 }
 
-fn is_json(value: Option<&HeaderValue>) -> bool {
-    value
+/// Whether a request says its body is JSON (`Content-Type`, any parameters).
+pub(super) fn says_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(JSON))
@@ -242,7 +246,7 @@ fn is_json(value: Option<&HeaderValue>) -> bool {
 /// `Accept` lists both media types rmcp requires, plainly: any weight, any
 /// wildcard or a second `Accept` header goes to rmcp, which reads them all.
 fn accepts_json_and_events(headers: &HeaderMap) -> bool {
-    let Some(accept) = header(headers, header::ACCEPT.as_str()) else {
+    let Some(accept) = header(headers, &header::ACCEPT) else {
         return false;
     };
     if accept.contains(['q', '*', '"']) {

@@ -7,7 +7,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     cli::HttpSettings,
     creds,
-    direct::Direct,
+    direct::{self, Direct},
     health, listener,
     shutdown::{self, InFlight},
 };
@@ -310,7 +310,9 @@ where
         Err(parts) => parts,
     };
     let method = parts.method.clone();
-    let json = says_json(&parts.headers);
+    // rmcp answers 415 both for another `Content-Type` (left as it is) and for
+    // a JSON body it could not read as a JSON-RPC message (rewritten below).
+    let json = direct::says_json(&parts.headers);
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
@@ -336,17 +338,6 @@ where
         _ => response,
     };
     shutdown::hold(response, call)
-}
-
-/// Whether a request says its body is JSON. rmcp answers 415 both for another
-/// `Content-Type` (left as it is) and for a JSON body it could not read as a
-/// JSON-RPC message (rewritten above).
-fn says_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// In front of the authorization routes: a body of at most `limit` bytes.
