@@ -54,6 +54,7 @@ pub mod prompts;
 mod provider;
 pub mod providers;
 pub mod resources;
+pub mod scopes;
 pub mod seal;
 mod secret;
 mod service;
@@ -68,7 +69,7 @@ pub mod auth {
     pub use crate::mode::{AuthMode, CredAuth, NoAuth, OAuth};
     pub use crate::provider::{
         Account, AuthProvider, EnvSetting, OAuthCredentials, Pkce, ProviderDescription, Revoked,
-        TokenResponse,
+        TokenResponse, extra_scopes,
     };
 }
 

@@ -303,6 +303,24 @@ impl Pkce {
     }
 }
 
+tokio::task_local! {
+    static EXTRA_SCOPES: Vec<String>;
+}
+
+/// The scopes the host asks for in the current `get_url` call on top of the
+/// provider's own: those of a step-up (a tool needs more than the connection
+/// has). A provider that builds its own authorization URL adds them to its
+/// `scope` parameter; [`OAuth2Provider`](crate::providers::OAuth2Provider)
+/// and the presets do.
+pub fn extra_scopes() -> Vec<String> {
+    EXTRA_SCOPES.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// Run `f` (a `get_url` call) with `scopes` as [`extra_scopes`].
+pub(crate) fn with_extra_scopes<R>(scopes: Vec<String>, f: impl FnOnce() -> R) -> R {
+    EXTRA_SCOPES.sync_scope(scopes, f)
+}
+
 /// [`AuthProvider`] with boxed futures, so the host can hold any provider.
 pub(crate) trait DynProvider: Send + Sync {
     fn name(&self) -> &str;

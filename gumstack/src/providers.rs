@@ -51,13 +51,18 @@
 //! # }
 //! ```
 
+mod scopes;
+
 use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use serde_json::Value;
 
+pub use scopes::{GitHubScope, GoogleScope, LinearScope, SlackScope};
+
 use crate::{
     AuthProvider, Error, Result, Revoked, Secret, TokenResponse,
-    provider::{Account, EnvSetting, Pkce, ProviderDescription},
+    provider::{Account, EnvSetting, Pkce, ProviderDescription, extra_scopes},
+    scopes::{DefinesScopes, ScopeSet},
 };
 
 const HTTP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -338,8 +343,15 @@ impl AuthProvider for OAuth2Provider {
             ("redirect_uri".into(), redirect_uri.into()),
             ("state".into(), state.into()),
         ];
-        if !self.scopes.is_empty() {
-            params.push(("scope".into(), self.scopes.join(self.scope_separator)));
+        // Its own scopes, and those a step-up asks for on top.
+        let mut scopes = self.scopes.clone();
+        for extra in extra_scopes() {
+            if !scopes.contains(&extra) {
+                scopes.push(extra);
+            }
+        }
+        if !scopes.is_empty() {
+            params.push(("scope".into(), scopes.join(self.scope_separator)));
         }
         if self.pkce
             && let Some(pkce) = Pkce::current()
@@ -463,6 +475,86 @@ fn account_from_userinfo(
     Account { id, nickname }
 }
 
+/// Provider `P` with its scopes as the type `S` (made with
+/// [`scopes!`](crate::scopes!)), so tools can name them in `scopes(...)`:
+/// for a provider that does not define its own, such as [`OAuth2Provider`].
+///
+/// ```
+/// use gumstack::providers::{OAuth2Provider, WithScopes};
+///
+/// gumstack::scopes! {
+///     /// Acme's scopes.
+///     pub struct AcmeScopes {
+///         /// Read your projects.
+///         read = "read",
+///         /// Change your projects.
+///         write = "write" implies ["read"],
+///     }
+/// }
+///
+/// /// For `auth = oauth(Acme)`.
+/// type Acme = WithScopes<OAuth2Provider, AcmeScopes>;
+/// ```
+pub struct WithScopes<P, S> {
+    provider: P,
+    scopes: PhantomData<fn() -> S>,
+}
+
+impl<P, S> WithScopes<P, S> {
+    /// `provider`, with the scopes of `S`.
+    pub fn new(provider: P) -> Self {
+        Self {
+            provider,
+            scopes: PhantomData,
+        }
+    }
+
+    /// The provider it wraps.
+    pub fn provider(&self) -> &P {
+        &self.provider
+    }
+}
+
+impl<P: std::fmt::Debug, S> std::fmt::Debug for WithScopes<P, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("WithScopes").field(&self.provider).finish()
+    }
+}
+
+impl<P, S: ScopeSet> DefinesScopes for WithScopes<P, S> {
+    type Scopes = S;
+}
+
+impl<P: AuthProvider, S: ScopeSet> AuthProvider for WithScopes<P, S> {
+    fn from_env() -> Result<Self> {
+        P::from_env().map(Self::new)
+    }
+    fn name(&self) -> &str {
+        self.provider.name()
+    }
+    fn get_url(&self, redirect_uri: &str, state: &str) -> String {
+        self.provider.get_url(redirect_uri, state)
+    }
+    async fn exchange(&self, code: &str, redirect_uri: &str) -> Result<TokenResponse> {
+        self.provider.exchange(code, redirect_uri).await
+    }
+    async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse> {
+        self.provider.refresh(refresh_token).await
+    }
+    async fn get_nickname(&self, access_token: &str) -> Result<String> {
+        self.provider.get_nickname(access_token).await
+    }
+    async fn get_account(&self, access_token: &str) -> Result<Account> {
+        self.provider.get_account(access_token).await
+    }
+    async fn revoke(&self, token: &str) -> Result<Revoked> {
+        self.provider.revoke(token).await
+    }
+    fn describe() -> ProviderDescription {
+        P::describe()
+    }
+}
+
 /// The scopes a preset asks for, chosen by a server's code: the type parameter
 /// of [`LinearProvider`], [`GitHubProvider`], [`SlackProvider`] and
 /// [`GoogleProvider`] (the default is the preset's own, e.g.
@@ -527,7 +619,7 @@ impl Scopes for GoogleDefaultScopes {
 macro_rules! preset {
     (
         $(#[$doc:meta])*
-        $ty:ident<$defaults:ident>,
+        $ty:ident<$defaults:ident>, scopes = $scope:ident,
         name = $name:literal, env = $prefix:literal, register = $register:literal,
         $build:expr
     ) => {
@@ -606,6 +698,10 @@ macro_rules! preset {
             }
         }
 
+        impl<S> DefinesScopes for $ty<S> {
+            type Scopes = $scope;
+        }
+
         impl<S> std::fmt::Debug for $ty<S> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_tuple(stringify!($ty)).field(&self.provider).finish()
@@ -672,7 +768,7 @@ preset!(
     /// `LINEAR_SCOPES=read,issues:create`) or the type parameter (see
     /// [`Scopes`]). The account is the GraphQL `viewer` (its `id`, and its
     /// `email` or `name`).
-    LinearProvider<LinearDefaultScopes>,
+    LinearProvider<LinearDefaultScopes>, scopes = LinearScope,
     name = "linear", env = "LINEAR", register = "https://linear.app/settings/api/applications/new",
     |id, secret| {
         let mut p = OAuth2Provider::new("linear", "https://linear.app/oauth/authorize", "https://api.linear.app/oauth/token", id, Some(secret));
@@ -699,7 +795,7 @@ preset!(
     ///
     /// Tokens of a GitHub OAuth app do not expire and come without a refresh
     /// token; they stop working when the user revokes the app at GitHub.
-    GitHubProvider<GitHubDefaultScopes>,
+    GitHubProvider<GitHubDefaultScopes>, scopes = GitHubScope,
     name = "github", env = "GITHUB", register = "https://github.com/settings/developers",
     |id, secret| {
         let mut p = OAuth2Provider::new("github", "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token", id, Some(secret));
@@ -720,7 +816,7 @@ preset!(
     /// as `chat.postMessage` (those need Slack's `oauth/v2` flow with
     /// `user_scope`, which this preset does not speak). `SLACK_SCOPES` and the
     /// type parameter (see [`Scopes`]) replace them.
-    SlackProvider<SlackDefaultScopes>,
+    SlackProvider<SlackDefaultScopes>, scopes = SlackScope,
     name = "slack", env = "SLACK", register = "https://api.slack.com/apps",
     |id, secret| {
         let mut p = OAuth2Provider::new("slack", "https://slack.com/openid/connect/authorize", "https://slack.com/api/openid.connect.token", id, Some(secret));
@@ -741,13 +837,15 @@ preset!(
     /// beside them, or the account has no id and nickname. From
     /// `GOOGLE_SCOPES` (space-separated: Google's scopes are URLs) or the type
     /// parameter (see [`Scopes`]).
-    GoogleProvider<GoogleDefaultScopes>,
+    GoogleProvider<GoogleDefaultScopes>, scopes = GoogleScope,
     name = "google", env = "GOOGLE", register = "https://console.cloud.google.com/apis/credentials",
     |id, secret| {
         let mut p = OAuth2Provider::new("google", "https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token", id, Some(secret));
         p.userinfo_url = Some("https://openidconnect.googleapis.com/v1/userinfo".into());
         p.revoke_url = Some("https://oauth2.googleapis.com/revoke".into());
-        p.extra_authorize_params = vec![("access_type".into(), "offline".into()), ("prompt".into(), "consent".into())];
+        // `include_granted_scopes`: a step-up keeps what was granted before
+        // (incremental authorization).
+        p.extra_authorize_params = vec![("access_type".into(), "offline".into()), ("prompt".into(), "consent".into()), ("include_granted_scopes".into(), "true".into())];
         p
     }
 );

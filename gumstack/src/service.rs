@@ -4,7 +4,7 @@ use std::{future::Future, sync::Arc};
 
 use rmcp::model::{CallToolResult, JsonObject, Tool};
 
-use crate::{context::tasks::TaskSupport, mode::AuthMode};
+use crate::{context::tasks::TaskSupport, mode::AuthMode, scopes::Scope};
 
 /// A gumstack server: implemented by `#[gumstack::server(...)]`, never by hand.
 ///
@@ -39,6 +39,26 @@ pub trait Server: Send + Sync + Sized + 'static {
     fn __task_support(name: &str) -> TaskSupport {
         let _ = name;
         TaskSupport::Never
+    }
+
+    /// The provider's scopes tool `name` needs: `#[tool(scopes(...))]`.
+    #[doc(hidden)]
+    fn __tool_scopes(name: &str) -> &'static [Scope] {
+        let _ = name;
+        &[]
+    }
+
+    /// What every connection asks for: `#[gumstack::server(scopes(...))]`.
+    #[doc(hidden)]
+    fn __server_scopes() -> &'static [Scope] {
+        &[]
+    }
+
+    /// Every scope the provider defines (what one covers), when the server
+    /// names any.
+    #[doc(hidden)]
+    fn __scope_table() -> &'static [Scope] {
+        &[]
     }
 
     /// The server the host runs, for work that outlives a request (tasks).

@@ -501,6 +501,12 @@ pub struct OAuthServer {
 impl OAuthServer {
     /// Started with these settings too (each replaces the default of its name).
     pub async fn start(extra: &[(&str, &str)]) -> Self {
+        Self::start_example("oauth2", extra).await
+    }
+
+    /// Example `bin` (an `oauth` server configured like `oauth2`) against the
+    /// mock provider, with these settings too.
+    pub async fn start_example(bin: &str, extra: &[(&str, &str)]) -> Self {
         let provider = gumstack::testing::MockProvider::start().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let mut env: Vec<(String, String)> = provider.env();
@@ -516,7 +522,7 @@ impl OAuthServer {
         let server = {
             let env: Vec<(&str, &str)> =
                 env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            HttpServer::start("oauth2", &env, &[]).await
+            HttpServer::start(bin, &env, &[]).await
         };
         Self {
             provider,

@@ -248,8 +248,12 @@ async fn pending_requests_complete_once(place: Place) {
     );
     assert_eq!(store.get_pending("nope").await.unwrap(), None);
 
-    store.set_pending_consented("req-1").await.unwrap();
+    store
+        .set_pending_consented("req-1", Some("mcp read"))
+        .await
+        .unwrap();
     request.consented = true;
+    request.scope = Some("mcp read".into());
     assert_eq!(
         store.get_pending("req-1").await.unwrap(),
         Some(request.clone())
@@ -1143,7 +1147,7 @@ async fn stores_on_one_place_share_state(place: Place) {
     );
 
     one.put_pending(&pending("req-1", later())).await.unwrap();
-    two.set_pending_consented("req-1").await.unwrap();
+    two.set_pending_consented("req-1", None).await.unwrap();
     assert!(one.get_pending("req-1").await.unwrap().unwrap().consented);
     assert!(two.take_pending("req-1").await.unwrap().is_some());
     assert_eq!(one.take_pending("req-1").await.unwrap(), None);

@@ -102,7 +102,11 @@ fn issue(value: &Value) -> Issue {
     }
 }
 
-#[gumstack::server(auth = oauth(GitHubProvider<IssueScopes>), name = "github")]
+#[gumstack::server(
+    auth = oauth(GitHubProvider<IssueScopes>),
+    name = "github",
+    scopes(read_user)
+)]
 impl GitHub {
     /// Open issues of a repository.
     #[tool(read_only, open_world)]
@@ -126,7 +130,7 @@ impl GitHub {
     }
 
     /// Open an issue in a repository, as the connected user.
-    #[tool(open_world)]
+    #[tool(open_world, scopes(public_repo))]
     async fn create_issue(
         &self,
         #[arg(description = "The repository as owner/name")] repo: String,

@@ -35,6 +35,8 @@ pub struct ServerArgs {
     pub name: Option<LitStr>,
     pub version: Option<LitStr>,
     pub instructions: Option<LitStr>,
+    /// `scopes(a, b)`: what every connection asks for.
+    pub scopes: Vec<Ident>,
 }
 
 pub struct Server {
@@ -131,6 +133,9 @@ pub struct Tool {
     /// `task = "optional" | "required" | "deferred"` (SEP-2663), checked in
     /// `validate`.
     pub task: Option<LitStr>,
+    /// `scopes(a, b)`: the provider's scopes it needs, as the constants of
+    /// its scope type.
+    pub scopes: Vec<Ident>,
 }
 
 pub struct Resource {
@@ -178,7 +183,7 @@ impl Kind {
 }
 
 pub const HINTS: [&str; 4] = ["read_only", "destructive", "idempotent", "open_world"];
-const SERVER_KEYS: &str = "`auth`, `name`, `version` or `instructions`";
+const SERVER_KEYS: &str = "`auth`, `name`, `version`, `instructions` or `scopes(...)`";
 
 /// `auth = ..., name = "...", ...`
 pub fn server_args(cx: &mut Ctxt, attr: TokenStream) -> ServerArgs {
@@ -187,9 +192,20 @@ pub fn server_args(cx: &mut Ctxt, attr: TokenStream) -> ServerArgs {
     let mut name = Attr::none("name", WITHIN);
     let mut version = Attr::none("version", WITHIN);
     let mut instructions = Attr::none("instructions", WITHIN);
+    let mut scopes = Attr::none("scopes", WITHIN);
     let parser = |input: ParseStream| {
         while !input.is_empty() {
             let key: Ident = input.parse()?;
+            if key == "scopes" {
+                let content;
+                syn::parenthesized!(content in input);
+                scopes.set(cx, &key, scope_list(&content)?);
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+                continue;
+            }
             input.parse::<Token![=]>()?;
             match key.to_string().as_str() {
                 "auth" => {
@@ -232,7 +248,21 @@ pub fn server_args(cx: &mut Ctxt, attr: TokenStream) -> ServerArgs {
         name: name.get(),
         version: version.get(),
         instructions: instructions.get(),
+        scopes: scopes.get().unwrap_or_default(),
     }
+}
+
+/// `a, b`: the scopes of `scopes(...)`, each a constant of the provider's
+/// scope type (`read_user` for GitHub's `read:user`).
+fn scope_list(input: ParseStream) -> syn::Result<Vec<Ident>> {
+    let names = syn::punctuated::Punctuated::<Ident, Token![,]>::parse_terminated(input)
+        .map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "`scopes(...)` lists the provider's scopes as Rust names: `scopes(repo, read_user)` (GitHub's `read:user` is `read_user`)",
+            )
+        })?;
+    Ok(names.into_iter().collect())
 }
 
 fn parse_auth(cx: &mut Ctxt, input: ParseStream) -> syn::Result<Option<Auth>> {
@@ -402,6 +432,7 @@ fn handler_keys(
     kind: Kind,
     strings: &mut [Attr<LitStr>],
     flags: &mut [Attr<LitBool>],
+    mut scopes: Option<&mut Attr<Vec<Ident>>>,
 ) {
     let within = match kind {
         Kind::Tool => "#[tool]",
@@ -412,10 +443,15 @@ fn handler_keys(
         .iter()
         .map(Attr::name)
         .chain(flags.iter().map(Attr::name))
+        .chain(scopes.as_ref().map(|a| a.name()))
         .collect();
     keys::each(cx, attr, |cx, meta| {
         let key = keys::key(&meta);
-        if let Some(slot) = strings.iter_mut().find(|a| a.name() == key) {
+        if let Some(slot) = scopes.as_deref_mut().filter(|a| a.name() == key) {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            slot.set(cx, &meta.path, scope_list(&content)?);
+        } else if let Some(slot) = strings.iter_mut().find(|a| a.name() == key) {
             slot.set(cx, &meta.path, meta.value()?.parse()?);
         } else if let Some(slot) = flags.iter_mut().find(|a| a.name() == key) {
             slot.set(cx, &meta.path, keys::flag(&meta)?);
@@ -438,10 +474,19 @@ fn parse_tool(cx: &mut Ctxt, attr: &syn::Attribute, method: &mut syn::ImplItemFn
         Attr::none("task", "#[tool]"),
     ];
     let mut flags = HINTS.map(|h| Attr::none(h, "#[tool]"));
-    handler_keys(cx, attr, Kind::Tool, &mut strings, &mut flags);
+    let mut scopes = Attr::none("scopes", "#[tool]");
+    handler_keys(
+        cx,
+        attr,
+        Kind::Tool,
+        &mut strings,
+        &mut flags,
+        Some(&mut scopes),
+    );
     let method = parse_method(cx, method, Kind::Tool);
     let [name, title, task] = strings;
     Some(Tool {
+        scopes: scopes.get().unwrap_or_default(),
         name: name
             .get()
             .unwrap_or_else(|| LitStr::new(&method.fn_ident.to_string(), method.fn_ident.span())),
@@ -460,7 +505,7 @@ fn parse_resource(
     const WITHIN: &str = "#[resource]";
     let mut strings = ["uri", "name", "title", "mime_type"].map(|k| Attr::none(k, WITHIN));
     let mut flags = [Attr::none("subscribe", WITHIN)];
-    handler_keys(cx, attr, Kind::Resource, &mut strings, &mut flags);
+    handler_keys(cx, attr, Kind::Resource, &mut strings, &mut flags, None);
     let method = parse_method(cx, method, Kind::Resource);
     let [uri, name, title, mime_type] = strings;
     let [subscribe] = flags;
@@ -501,7 +546,7 @@ fn parse_prompt(
         Attr::none("name", "#[prompt]"),
         Attr::none("title", "#[prompt]"),
     ];
-    handler_keys(cx, attr, Kind::Prompt, &mut strings, &mut []);
+    handler_keys(cx, attr, Kind::Prompt, &mut strings, &mut [], None);
     let method = parse_method(cx, method, Kind::Prompt);
     let [name, title] = strings;
     Some(Prompt {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{
-    parse::{Input, Kind, Method, Output, Param, Server},
+    parse::{AuthKind, Input, Kind, Method, Output, Param, Server},
     uri::Part,
 };
 use crate::ctxt::Ctxt;
@@ -13,6 +13,7 @@ use crate::ctxt::Ctxt;
 pub const TASK_MODES: [&str; 3] = ["optional", "required", "deferred"];
 
 pub fn server(cx: &mut Ctxt, server: &Server) {
+    scopes(cx, server);
     let mut seen: HashMap<String, &syn::LitStr> = HashMap::new();
     for tool in &server.tools {
         let name = tool.name.value();
@@ -282,5 +283,32 @@ fn name_problem(what: &str, name: &str) -> Option<String> {
         ))
     } else {
         None
+    }
+}
+
+/// `scopes(...)` name an OAuth provider's scopes: only an `oauth` server has
+/// them, and each list names a scope once.
+fn scopes(cx: &mut Ctxt, server: &Server) {
+    let lists = std::iter::once(&server.args.scopes).chain(server.tools.iter().map(|t| &t.scopes));
+    let oauth = server
+        .args
+        .auth
+        .as_ref()
+        .is_none_or(|auth| auth.kind == AuthKind::OAuth);
+    for list in lists {
+        if let (false, Some(first)) = (oauth, list.first()) {
+            cx.error(
+                first,
+                "`scopes(...)` name the scopes of the OAuth provider, so they need `auth = oauth(P)`; on this server every caller may call every tool",
+            );
+            continue;
+        }
+        let mut seen = Vec::new();
+        for scope in list {
+            if seen.contains(&scope) {
+                cx.error(scope, format!("`{scope}` is listed twice"));
+            }
+            seen.push(scope);
+        }
     }
 }

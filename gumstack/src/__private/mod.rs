@@ -21,6 +21,7 @@ pub use serde;
 pub use serde_json;
 
 pub use crate::context::tasks::TaskSupport;
+pub use crate::scopes::{DefinesScopes, Scope};
 pub use catalog::*;
 pub use credentials::*;
 pub use handler::*;

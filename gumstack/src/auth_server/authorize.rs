@@ -95,7 +95,7 @@ async fn consent<F: Flow>(
             })?;
     let redirect_uri = rules::redirect_uri(&client.metadata, q.redirect_uri.as_deref())
         .map_err(|why| AuthError::page(StatusCode::BAD_REQUEST, "Invalid redirect", why))?;
-    let accepted = match rules::check(&q, &server.resource) {
+    let accepted = match rules::check(&q, &server.resource, &server.scopes) {
         Ok(accepted) => accepted,
         Err(e) if rules::errors_may_redirect(redirect_uri) => {
             return Err(AuthError::Redirect(Box::new(back_to_client(
@@ -172,6 +172,22 @@ fn consent_page<F: Flow>(
         published_by,
         fields: Vec::new(),
         provider: None,
+        scopes: pending
+            .scope
+            .as_deref()
+            .map(|granted| {
+                server
+                    .scopes
+                    .on_consent(granted)
+                    .into_iter()
+                    .map(|(name, description, optional)| pages::ScopeView {
+                        name: name.to_owned(),
+                        description,
+                        optional,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         csrf: form_token(browser, &pending_purpose(&pending.id)),
         pending: pending.id.clone(),
     };
@@ -252,6 +268,9 @@ pub(super) struct ConsentForm {
     pending: String,
     csrf: String,
     decision: String,
+    /// `scope:<name>` for each optional scope left ticked.
+    #[serde(flatten)]
+    ticked: std::collections::HashMap<String, String>,
 }
 
 pub(super) type ConsentBody = Result<Form<ConsentForm>, axum::extract::rejection::FormRejection>;
@@ -279,7 +298,18 @@ pub(super) async fn consented<F>(
             pending.state.as_deref(),
         ))));
     }
-    server.store.set_pending_consented(&pending.id).await?;
+    let mut pending = pending;
+    // The optional scopes the user unticked are not granted, nor asked of the
+    // provider.
+    pending.scope = pending.scope.map(|granted| {
+        server.scopes.consented(&granted, |s| {
+            form.ticked.contains_key(&format!("scope:{s}"))
+        })
+    });
+    server
+        .store
+        .set_pending_consented(&pending.id, pending.scope.as_deref())
+        .await?;
     Ok((pending, browser))
 }
 

@@ -27,6 +27,43 @@ impl Identity {
     pub fn grant_id(&self) -> &str {
         &self.0.grant_id
     }
+
+    /// The scopes the token was granted (a token issued before scopes were
+    /// recorded holds `mcp`).
+    pub fn scope(&self) -> &str {
+        self.0.scope.as_deref().unwrap_or(scope::MCP)
+    }
+}
+
+/// 403 for a token that lacks `missing` (MCP authorization, scope challenge
+/// handling; RFC 6750 3.1): the challenge names what the token has and what
+/// it lacks together, which the client asks for when it authorizes again.
+pub(crate) fn insufficient_scope(metadata_url: &str, granted: &str, missing: &[&str]) -> Response {
+    let mut wanted: Vec<&str> = crate::scopes::tokens(granted).collect();
+    for scope in missing {
+        if !wanted.contains(scope) {
+            wanted.push(scope);
+        }
+    }
+    let description = format!(
+        "this tool needs the scope{} {}, which this authorization lacks: authorize again with scope \"{}\"",
+        if missing.len() == 1 { "" } else { "s" },
+        missing.join(", "),
+        wanted.join(" ")
+    );
+    let value = format!(
+        "Bearer error=\"insufficient_scope\", scope=\"{}\", resource_metadata=\"{metadata_url}\", error_description=\"{description}\"",
+        wanted.join(" ")
+    );
+    let mut response = (
+        StatusCode::FORBIDDEN,
+        Json(json!({"error": "insufficient_scope", "error_description": description, "scope": wanted.join(" ")})),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    response
 }
 
 const SESSION_HEADER: &str = "mcp-session-id";
@@ -36,7 +73,7 @@ fn challenge<F>(server: &AuthServer<F>, error: Option<(&str, &str)>) -> Response
     let mut value = format!(
         "Bearer resource_metadata=\"{}\", scope=\"{}\"",
         server.metadata_url(),
-        scope::default_scope()
+        server.scopes.default_scope()
     );
     if let Some((code, description)) = error {
         value.push_str(&format!(

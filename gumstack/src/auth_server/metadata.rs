@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::{Json, extract::State, response::IntoResponse};
 use serde_json::json;
 
-use super::{AuthServer, protocol::scope};
+use super::AuthServer;
 
 pub(super) async fn protected_resource<F>(
     State(server): State<Arc<AuthServer<F>>>,
@@ -17,7 +17,7 @@ pub(super) async fn protected_resource<F>(
         "resource": server.resource,
         "authorization_servers": [server.issuer],
         "bearer_methods_supported": ["header"],
-        "scopes_supported": scope::SUPPORTED,
+        "scopes_supported": server.scopes.supported(),
         "resource_name": server.server_name,
     }))
 }
@@ -31,7 +31,7 @@ pub(super) async fn authorization_server<F>(
         "token_endpoint": server.url("/token"),
         "registration_endpoint": server.url("/register"),
         "revocation_endpoint": server.url("/revoke"),
-        "scopes_supported": scope::SUPPORTED,
+        "scopes_supported": server.scopes.supported(),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],

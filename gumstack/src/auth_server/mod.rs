@@ -37,11 +37,12 @@ use axum::{
     routing::{get, post},
 };
 
-pub(crate) use bearer::{Identity, require_bearer};
+pub(crate) use bearer::{Identity, insufficient_scope, require_bearer};
 pub(crate) use cred::CredFlow;
 pub(crate) use oauth::OAuthFlow;
 pub(crate) use oauth::link as reconnect_link;
 pub(crate) use pages::input_value;
+pub(crate) use protocol::scope::ScopePolicy;
 pub(crate) use state::{AuthServer, Flow, Lifetimes, Settings};
 
 use crate::store::Store;

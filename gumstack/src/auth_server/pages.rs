@@ -33,8 +33,18 @@ pub(super) struct Consent {
     pub fields: Vec<&'static str>,
     /// The OAuth provider the user signs in to next (`oauth` mode).
     pub provider: Option<String>,
+    /// The provider scopes asked for, in the provider's spelling.
+    pub scopes: Vec<ScopeView>,
     pub pending: String,
     pub csrf: String,
+}
+
+/// One provider scope on the consent page.
+pub(super) struct ScopeView {
+    pub name: String,
+    pub description: &'static str,
+    /// The user may untick it: the server does not always ask for it.
+    pub optional: bool,
 }
 
 /// Where the user is sent back to after consent.
@@ -48,6 +58,11 @@ pub(super) enum Destination {
 }
 
 impl Consent {
+    /// Some scope may be unticked.
+    pub fn any_optional(&self) -> bool {
+        self.scopes.iter().any(|s| s.optional)
+    }
+
     pub fn next(&mut self, next: NextStep) {
         match next {
             NextStep::Credentials(fields) => self.fields = fields,

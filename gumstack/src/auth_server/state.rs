@@ -10,6 +10,7 @@ use super::{
     documents::{self, Documents},
     guard,
     pages::NextStep,
+    protocol::scope::ScopePolicy,
     usage::Usage,
 };
 use crate::{
@@ -79,6 +80,8 @@ pub(crate) struct AuthServer<F> {
     pub documents: Documents,
     /// When each grant was last used, written at most every few minutes.
     pub usage: Usage,
+    /// What tokens may hold.
+    pub scopes: ScopePolicy,
     /// What the auth mode brings.
     pub flow: F,
 }
@@ -90,6 +93,8 @@ pub(crate) struct Settings {
     pub server_name: &'static str,
     pub lifetimes: Lifetimes,
     pub test_mode: bool,
+    /// What tokens may hold: `mcp`, and the provider scopes tools need.
+    pub scopes: ScopePolicy,
 }
 
 impl<F: Flow> AuthServer<F> {
@@ -104,6 +109,7 @@ impl<F: Flow> AuthServer<F> {
             server_name,
             lifetimes,
             test_mode,
+            scopes,
         } = settings;
         Ok(Self {
             usage: Usage::new(store.clone()),
@@ -115,6 +121,7 @@ impl<F: Flow> AuthServer<F> {
             server_name,
             lifetimes,
             test_mode,
+            scopes,
             http: documents::client_builder()
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,

@@ -24,6 +24,7 @@ use super::{
     direct::{self, Direct},
     health, listener,
     shutdown::{self, InFlight},
+    step_up::{self, StepUp},
 };
 use crate::{
     Error, Result, Server,
@@ -111,6 +112,7 @@ where
                 limit: settings.max_body_bytes,
                 direct,
                 in_flight: in_flight.clone(),
+                step_up: StepUp::new::<S>(&issuer),
             }),
             mcp_request::<S>,
         ));
@@ -125,6 +127,7 @@ where
                 ..Lifetimes::default()
             },
             test_mode: settings.test_mode,
+            scopes: step_up::policy::<S>(),
         },
     )?;
     // rmcp checks `Host` at `/mcp` too, but only after the bearer check: a
@@ -282,6 +285,8 @@ struct Mcp<S> {
     limit: usize,
     direct: Direct<S>,
     in_flight: Arc<InFlight>,
+    /// `None` when no tool needs a scope.
+    step_up: Option<StepUp>,
 }
 
 /// In front of rmcp at `/mcp`: the call is counted in flight; the body is read
@@ -305,6 +310,9 @@ where
             return jsonrpc_error(status, -32600, &message);
         }
     };
+    if let Some(refusal) = mcp.step_up.as_ref().and_then(|s| s.refusal(&parts, &bytes)) {
+        return shutdown::hold(refusal, call);
+    }
     let parts = match mcp.direct.serve(parts, &bytes).await {
         Ok(response) => return shutdown::hold(response, call),
         Err(parts) => parts,

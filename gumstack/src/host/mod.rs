@@ -15,6 +15,7 @@ mod metrics;
 mod modes;
 mod reconnect;
 mod shutdown;
+mod step_up;
 
 use std::sync::Arc;
 

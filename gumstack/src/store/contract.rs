@@ -41,8 +41,8 @@ pub trait Store: Send + Sync + 'static {
     async fn put_pending(&self, pending: &PendingRecord) -> Result<()>;
     /// A pending authorization (expired ones too, until purged).
     async fn get_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
-    /// The user approved its consent page.
-    async fn set_pending_consented(&self, id: &str) -> Result<()>;
+    /// The user approved its consent page, for `scope` (what they left ticked).
+    async fn set_pending_consented(&self, id: &str, scope: Option<&str>) -> Result<()>;
     /// Delete and return it: a pending request completes once.
     async fn take_pending(&self, id: &str) -> Result<Option<PendingRecord>>;
     /// Record the provider leg of a request: its state (hashed), the PKCE

@@ -485,9 +485,10 @@ impl Store for SqlStore {
             .transpose()
     }
 
-    async fn set_pending_consented(&self, id: &str) -> Result<()> {
-        sqlx::query("UPDATE pending SET consented = 1 WHERE id = $1")
+    async fn set_pending_consented(&self, id: &str, scope: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE pending SET consented = 1, scope = $2 WHERE id = $1")
             .bind(id)
+            .bind(scope)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -58,10 +58,13 @@ struct Code {
     user: String,
     redirect_uri: String,
     challenge: Option<String>,
+    /// What the authorization asked for (`scope`), granted as asked.
+    scope: String,
 }
 
 struct Refresh {
     user: String,
+    scope: String,
     /// Set when rotated: the old token stays valid for the grace period.
     rotated_at: Option<Instant>,
     revoked: bool,
@@ -205,7 +208,8 @@ impl MockProvider {
     }
 }
 
-/// Auto-approve (or deny with `mock_deny=1`); `mock_user=NAME` picks the account.
+/// Auto-approve (or deny with `mock_deny=1`); `mock_user=NAME` picks the
+/// account. Grants the `scope` asked for.
 async fn authorize(
     State(shared): State<Arc<Shared>>,
     Query(q): Query<HashMap<String, String>>,
@@ -236,6 +240,10 @@ async fn authorize(
             user: q.get("mock_user").cloned().unwrap_or_else(|| "user".into()),
             redirect_uri: redirect_uri.clone(),
             challenge: q.get("code_challenge").cloned(),
+            scope: q
+                .get("scope")
+                .cloned()
+                .unwrap_or_else(|| "read write".into()),
         },
     );
     url.query_pairs_mut()
@@ -248,7 +256,7 @@ fn oauth_error(status: StatusCode, error: &str) -> Response {
     (status, Json(json!({"error": error}))).into_response()
 }
 
-fn issue(shared: &Shared, tokens: &mut Tokens, user: &str) -> Response {
+fn issue(shared: &Shared, tokens: &mut Tokens, user: &str, scope: &str) -> Response {
     let lifetime = *shared.lifetime.lock().expect("lock");
     let access = format!("mock-at-{}", tokens::random());
     let refresh = format!("mock-rt-{}", tokens::random());
@@ -259,6 +267,7 @@ fn issue(shared: &Shared, tokens: &mut Tokens, user: &str) -> Response {
         refresh.clone(),
         Refresh {
             user: user.to_owned(),
+            scope: scope.to_owned(),
             rotated_at: None,
             revoked: false,
         },
@@ -268,7 +277,7 @@ fn issue(shared: &Shared, tokens: &mut Tokens, user: &str) -> Response {
         "token_type": "Bearer",
         "expires_in": lifetime.as_secs(),
         "refresh_token": refresh,
-        "scope": "read write",
+        "scope": scope,
     }))
     .into_response()
 }
@@ -301,7 +310,7 @@ async fn token(
                 }
             }
             shared.codes_exchanged.fetch_add(1, Ordering::SeqCst);
-            issue(&shared, &mut tokens, &code.user)
+            issue(&shared, &mut tokens, &code.user, &code.scope)
         }
         Some("refresh_token") => {
             shared.refresh_requests.fetch_add(1, Ordering::SeqCst);
@@ -323,14 +332,14 @@ async fn token(
             let grace = *shared.reuse_grace.lock().expect("lock");
             let mut tokens = shared.tokens.lock().expect("lock");
             let presented = form.get("refresh_token").cloned().unwrap_or_default();
-            let user = match tokens.refresh.get_mut(&presented) {
+            let (user, scope) = match tokens.refresh.get_mut(&presented) {
                 Some(r) if !r.revoked && r.rotated_at.is_none_or(|at| at.elapsed() <= grace) => {
                     r.rotated_at.get_or_insert_with(Instant::now);
-                    r.user.clone()
+                    (r.user.clone(), r.scope.clone())
                 }
                 _ => return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"),
             };
-            let response = issue(&shared, &mut tokens, &user);
+            let response = issue(&shared, &mut tokens, &user, &scope);
             if failure == Some(RefreshFailure::LoseAnswer) {
                 return StatusCode::BAD_GATEWAY.into_response();
             }

@@ -240,6 +240,7 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
         quote!(#p::Features { resources: #resources, subscribe: #subscribe, prompts: #prompts, completions: #completions, tasks: #tasks })
     };
     let (task_items, task_methods) = tools::tasks(server);
+    let scope_items = tools::scopes(server);
     let (resource_items, resource_methods) = (resources.items, resources.methods);
     let (prompt_checks, prompt_methods) = (prompts.items, prompts.methods);
     let (completion_checks, completion_method) = (completion.items, completion.methods);
@@ -296,6 +297,7 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                 }
 
                 #task_items
+                #scope_items
             }
 
             impl #self_ty {

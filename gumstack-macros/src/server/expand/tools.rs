@@ -212,3 +212,56 @@ pub fn tasks(server: &Server) -> (TokenStream, TokenStream) {
     };
     (items, methods)
 }
+
+/// For servers with `scopes(...)`: the `Server` items that say which scopes
+/// each tool needs, what every connection asks for, and the provider's table
+/// (for what one scope covers). Each scope is the constant of the provider's
+/// scope type, at the user's name: one the provider does not define is an
+/// error there, with rustc's suggestion of the close name.
+pub fn scopes(server: &Server) -> TokenStream {
+    let any = !server.args.scopes.is_empty() || server.tools.iter().any(|t| !t.scopes.is_empty());
+    let provider = server.args.auth.as_ref().and_then(|a| a.ty.as_ref());
+    let (true, Some(provider)) = (any, provider) else {
+        return TokenStream::new();
+    };
+    let p = private();
+    // Every `<P as DefinesScopes>` at the provider's type: a provider without
+    // scopes is then the same error at the same place each time, which rustc
+    // reports once; the method at the user's name.
+    let at = provider.span();
+    let scope = |ident: &syn::Ident| {
+        let set = quote_spanned!(at=> <#provider as #p::DefinesScopes>::SCOPES);
+        quote!(#set.#ident())
+    };
+    let arms = server
+        .tools
+        .iter()
+        .filter(|t| !t.scopes.is_empty())
+        .map(|tool| {
+            let name = &tool.name;
+            let scopes = tool.scopes.iter().map(scope);
+            quote!(#name => {
+                const SCOPES: &[#p::Scope] = &[#(#scopes),*];
+                SCOPES
+            })
+        });
+    let minimum = server.args.scopes.iter().map(scope);
+    let table = quote_spanned!(at=> <#provider as #p::DefinesScopes>::SCOPE_TABLE);
+    quote! {
+        fn __tool_scopes(name: &str) -> &'static [#p::Scope] {
+            match name {
+                #(#arms)*
+                _ => &[],
+            }
+        }
+
+        fn __server_scopes() -> &'static [#p::Scope] {
+            const SCOPES: &[#p::Scope] = &[#(#minimum),*];
+            SCOPES
+        }
+
+        fn __scope_table() -> &'static [#p::Scope] {
+            #table
+        }
+    }
+}

@@ -66,12 +66,51 @@ pub(super) async fn callback(
     if let Some(grant_id) = &pending.reconnect_grant {
         return finish_reconnect(&server, grant_id, tokens, account).await;
     }
-    let grant = server
-        .flow
-        .grants
-        .create(Some(&pending.client_id), None, tokens, account)
-        .await?;
+    let mut pending = pending;
+    // Grant no provider scope the provider did not (the user may untick some).
+    pending.scope = pending.scope.map(|granted| {
+        server
+            .scopes
+            .as_provider_granted(&granted, tokens.scope.as_deref())
+    });
+    let grants = &server.flow.grants;
+    // The same account authorizing the same client again (a step-up to more
+    // scopes, or tokens lost) keeps its grant: the client's tokens go on
+    // working, and no second connection appears.
+    let grant = match same_grant(&server, &pending.client_id, account.as_ref()).await? {
+        Some(id) => {
+            grants.reconnect(&id, tokens).await?;
+            id
+        }
+        None => {
+            grants
+                .create(Some(&pending.client_id), None, tokens, account)
+                .await?
+        }
+    };
     authorize::complete(&server, &browser, &pending, grant).await
+}
+
+/// The connected grant of `client_id` for `account`, when the provider said
+/// which account signed in.
+async fn same_grant(
+    server: &Server,
+    client_id: &str,
+    account: Option<&Account>,
+) -> Result<Option<String>, AuthError> {
+    let Some(account_id) = account.and_then(|a| a.id.as_deref()) else {
+        return Ok(None);
+    };
+    // A scan of the summaries: authorizations are rare, and it reads no sealed value.
+    let grants = server.store.list_grants().await?;
+    Ok(grants
+        .into_iter()
+        .find(|g| {
+            !g.disconnected
+                && g.client_id.as_deref() == Some(client_id)
+                && g.account_id.as_deref() == Some(account_id)
+        })
+        .map(|g| g.id))
 }
 
 /// Exchange the provider's `code` (with the PKCE verifier sealed for

@@ -15,6 +15,7 @@ use crate::{
     auth_server::{
         authorize::{self, ConsentBody},
         error::Answer,
+        protocol::scope::ScopePolicy,
     },
     crypto,
     provider::Pkce,
@@ -55,6 +56,14 @@ pub(crate) async fn to_provider(server: &Server, pending: &PendingRecord, browse
         )
         .await?;
     let callback = server.url("/auth/callback");
-    let url = pkce.sync_scope(|| grants.provider().get_url(&callback, &state));
+    // A step-up asks the provider for the scopes granted here on top of its own.
+    let extra = pending
+        .scope
+        .as_deref()
+        .map(ScopePolicy::provider_scopes)
+        .unwrap_or_default();
+    let url = crate::provider::with_extra_scopes(extra, || {
+        pkce.sync_scope(|| grants.provider().get_url(&callback, &state))
+    });
     Ok(Redirect::to(&url).into_response())
 }

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{Refused, client, refused, scope};
+use super::{Refused, client, refused, scope, scope::ScopePolicy};
 use crate::store::ClientMetadata;
 
 /// Longest `state` accepted (it is stored and echoed back to the client):
@@ -97,7 +97,11 @@ fn loopback_on_any_port(registered: &str, asked: &str) -> bool {
 /// The rules of a request once its client and redirect URI are known:
 /// `response_type=code`, PKCE with S256, this server as the resource, a
 /// well-formed scope.
-pub(crate) fn check(q: &AuthorizeRequest, resource: &str) -> Result<Accepted, Refused> {
+pub(crate) fn check(
+    q: &AuthorizeRequest,
+    resource: &str,
+    scopes: &ScopePolicy,
+) -> Result<Accepted, Refused> {
     if q.response_type.as_deref() != Some("code") {
         return Err(refused(
             "unsupported_response_type",
@@ -128,7 +132,9 @@ pub(crate) fn check(q: &AuthorizeRequest, resource: &str) -> Result<Accepted, Re
             "this server only issues tokens for its own MCP endpoint",
         ));
     }
-    let scope = scope::grant(q.scope.as_deref()).map_err(|why| refused("invalid_scope", why))?;
+    let scope = scopes
+        .grant(q.scope.as_deref())
+        .map_err(|why| refused("invalid_scope", why))?;
     Ok(Accepted {
         code_challenge: challenge.to_owned(),
         scope,
@@ -224,12 +230,19 @@ mod tests {
             let mut q = request();
             edit(&mut q);
             assert_eq!(
-                check(&q, RESOURCE).err().map(|e| e.error),
+                check(&q, RESOURCE, &ScopePolicy::default())
+                    .err()
+                    .map(|e| e.error),
                 expected,
                 "{rule}"
             );
         }
-        assert_eq!(check(&request(), RESOURCE).unwrap().scope, "mcp");
+        assert_eq!(
+            check(&request(), RESOURCE, &ScopePolicy::default())
+                .unwrap()
+                .scope,
+            "mcp"
+        );
     }
 
     #[test]

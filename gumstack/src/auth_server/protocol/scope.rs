@@ -1,19 +1,149 @@
 //! Scopes (RFC 6749 3.3): what a client may ask for, what it is granted, and
-//! what a refresh may keep. The server has one scope today, `mcp`: the right to
-//! use this MCP server as the user who authorized.
+//! what a refresh may keep. Every server has `mcp`, the right to use it as the
+//! user who authorized. An `oauth` server whose tools name the provider's
+//! scopes (`#[tool(scopes(...))]`) grants those too, spelt as the provider
+//! spells them, so a token says which tools it may call.
 
 use std::collections::BTreeSet;
 
-/// Every scope this server defines (advertised as `scopes_supported` and in the
-/// 401 challenge); the server-wide minimum a client needs.
-pub(crate) const SUPPORTED: &[&str] = &["mcp"];
+use crate::scopes::{self as typed, Scope};
+
+/// The scope every token holds.
+pub(crate) const MCP: &str = "mcp";
 
 /// Longest `scope` parameter accepted.
 pub(crate) const MAX_BYTES: usize = 1024;
 
-/// `scope="..."` of the 401 challenge and what a request without `scope` gets.
-pub(crate) fn default_scope() -> String {
-    SUPPORTED.join(" ")
+/// What this server's tokens may hold, decided at start-up.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopePolicy {
+    /// `mcp`, then every provider scope a client may be granted: those the
+    /// server asks for anyway and those its tools need.
+    supported: Vec<String>,
+    /// What every authorization is granted: `mcp`, the server's minimum and
+    /// the provider scopes it always asks for.
+    default: Vec<String>,
+    /// The provider's scopes, for what one covers.
+    table: &'static [Scope],
+}
+
+impl Default for ScopePolicy {
+    /// `mcp` only: a server whose tools name no scope.
+    fn default() -> Self {
+        Self {
+            supported: vec![MCP.into()],
+            default: vec![MCP.into()],
+            table: &[],
+        }
+    }
+}
+
+impl ScopePolicy {
+    /// `always`: the server's minimum and what the provider is always asked
+    /// for; `needed`: what some tool needs.
+    pub(crate) fn new<'a>(
+        always: impl IntoIterator<Item = &'a str>,
+        needed: impl IntoIterator<Item = &'a str>,
+        table: &'static [Scope],
+    ) -> Self {
+        let mut policy = Self {
+            table,
+            ..Self::default()
+        };
+        for scope in always {
+            push_new(&mut policy.default, scope);
+            push_new(&mut policy.supported, scope);
+        }
+        for scope in needed {
+            push_new(&mut policy.supported, scope);
+        }
+        policy
+    }
+
+    /// `scopes_supported` of the metadata documents.
+    pub(crate) fn supported(&self) -> &[String] {
+        &self.supported
+    }
+
+    /// `scope="..."` of the 401 challenge and what a request without `scope` gets.
+    pub(crate) fn default_scope(&self) -> String {
+        self.default.join(" ")
+    }
+
+    /// The scope granted at `/authorize` for `requested`: the default, and
+    /// the supported scopes it asks for (unknown ones are left out, as RFC
+    /// 6749 3.3 allows; the token response says what was granted).
+    pub(crate) fn grant(&self, requested: Option<&str>) -> Result<String, String> {
+        let asked = parse(requested.unwrap_or_default())?;
+        let mut granted = self.default.clone();
+        for scope in self.supported.iter().filter(|s| asked.contains(s.as_str())) {
+            push_new(&mut granted, scope);
+        }
+        Ok(granted.join(" "))
+    }
+
+    /// The provider scopes of `granted` (all but `mcp`): what to ask the
+    /// provider for.
+    pub(crate) fn provider_scopes(granted: &str) -> Vec<String> {
+        typed::tokens(granted)
+            .filter(|s| *s != MCP)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// `granted`, less the provider scopes that what the provider granted
+    /// (`provider_granted`, when it says) does not cover: a user who unticks a
+    /// scope at the provider (Google's granular consent) is not granted it here.
+    pub(crate) fn as_provider_granted(
+        &self,
+        granted: &str,
+        provider_granted: Option<&str>,
+    ) -> String {
+        let Some(provider_granted) = provider_granted else {
+            return granted.to_owned();
+        };
+        typed::tokens(granted)
+            .filter(|s| *s == MCP || typed::covers(provider_granted, s, self.table))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The provider scopes of `granted` as the consent page lists them: each
+    /// with its description, and whether the user may untick it (what the
+    /// server does not always ask for).
+    pub(crate) fn on_consent<'a>(&self, granted: &'a str) -> Vec<(&'a str, &'static str, bool)> {
+        typed::tokens(granted)
+            .filter(|s| *s != MCP)
+            .map(|s| {
+                let description = self
+                    .table
+                    .iter()
+                    .find(|scope| scope.name() == s)
+                    .map_or("", |scope| scope.description());
+                (s, description, !self.default.iter().any(|d| d == s))
+            })
+            .collect()
+    }
+
+    /// What the user consented to of `granted`: the default, and the optional
+    /// scopes they left ticked (`kept`).
+    pub(crate) fn consented(&self, granted: &str, kept: impl Fn(&str) -> bool) -> String {
+        typed::tokens(granted)
+            .filter(|s| self.default.iter().any(|d| d == s) || kept(s))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The scopes of `needed` that `granted` lacks.
+    pub(crate) fn missing<'a>(&self, granted: &str, needed: &'a [Scope]) -> Vec<&'a str> {
+        typed::missing(granted, needed, self.table)
+    }
+}
+
+fn push_new(list: &mut Vec<String>, scope: &str) {
+    if !list.iter().any(|s| s == scope) {
+        list.push(scope.to_owned());
+    }
 }
 
 /// The tokens of a scope string (RFC 6749 3.3: space-delimited, each made of
@@ -38,28 +168,11 @@ pub(crate) fn parse(scope: &str) -> Result<BTreeSet<&str>, String> {
         .collect()
 }
 
-/// The scope granted at `/authorize` for `requested`: the defined scopes it asks
-/// for (unknown ones are left out, as RFC 6749 3.3 allows; the token response
-/// says what was granted), or the default when it asks for none of them.
-pub(crate) fn grant(requested: Option<&str>) -> Result<String, String> {
-    let asked = parse(requested.unwrap_or_default())?;
-    let granted: Vec<&str> = SUPPORTED
-        .iter()
-        .copied()
-        .filter(|s| asked.contains(s))
-        .collect();
-    Ok(if granted.is_empty() {
-        default_scope()
-    } else {
-        granted.join(" ")
-    })
-}
-
 /// The scope of tokens issued by a refresh (RFC 6749 6): the original grant's,
 /// or the narrower one `requested`; a scope the grant lacks is `invalid_scope`.
 /// A grant stored before scopes were recorded (`None`) holds the default.
 pub(crate) fn narrow(granted: Option<&str>, requested: Option<&str>) -> Result<String, String> {
-    let granted = granted.map_or_else(default_scope, str::to_owned);
+    let granted = granted.map_or_else(|| MCP.to_owned(), str::to_owned);
     let Some(requested) = requested else {
         return Ok(granted);
     };
@@ -101,20 +214,90 @@ mod tests {
     #[test]
     fn authorize_grants_known_scopes_or_the_default() {
         // RFC 6749 3.3: the server may grant less than asked, and says so.
+        let plain = ScopePolicy::default();
+        let scoped = ScopePolicy::new(["read:user"], ["repo", "gist"], &[]);
         let cases = [
-            (None, Ok("mcp")),
-            (Some("mcp"), Ok("mcp")),
-            (Some("openid offline_access"), Ok("mcp")),
-            (Some("mcp openid"), Ok("mcp")),
-            (Some("bad\"scope"), Err(())),
+            (&plain, None, Ok("mcp")),
+            (&plain, Some("mcp"), Ok("mcp")),
+            (&plain, Some("openid offline_access"), Ok("mcp")),
+            (&plain, Some("mcp openid"), Ok("mcp")),
+            (&plain, Some("bad\"scope"), Err(())),
+            (&scoped, None, Ok("mcp read:user")),
+            (&scoped, Some("mcp"), Ok("mcp read:user")),
+            (&scoped, Some("repo"), Ok("mcp read:user repo")),
+            (
+                &scoped,
+                Some("gist mcp repo delete_repo"),
+                Ok("mcp read:user repo gist"),
+            ),
+            (&scoped, Some("read:user read:user"), Ok("mcp read:user")),
         ];
-        for (requested, expected) in cases {
+        for (policy, requested, expected) in cases {
             assert_eq!(
-                grant(requested).map_err(drop),
+                policy.grant(requested).map_err(drop),
                 expected.map(str::to_owned),
                 "{requested:?}"
             );
         }
+        assert_eq!(scoped.supported(), ["mcp", "read:user", "repo", "gist"]);
+        // Consent: the default is fixed, the rest may be unticked.
+        let granted = "mcp read:user repo gist";
+        let optional: Vec<(&str, bool)> = scoped
+            .on_consent(granted)
+            .into_iter()
+            .map(|(name, _, optional)| (name, optional))
+            .collect();
+        assert_eq!(
+            optional,
+            [("read:user", false), ("repo", true), ("gist", true)]
+        );
+        assert_eq!(
+            scoped.consented(granted, |s| s == "gist"),
+            "mcp read:user gist"
+        );
+        assert_eq!(scoped.consented(granted, |_| false), "mcp read:user");
+        // Unticking cannot drop the default, nor add what was not asked.
+        assert_eq!(scoped.consented("mcp read:user", |_| true), "mcp read:user");
+        assert_eq!(scoped.default_scope(), "mcp read:user");
+    }
+
+    #[test]
+    fn what_the_provider_granted_narrows_the_grant() {
+        crate::scopes! {
+            struct Table {
+                /// All repositories.
+                repo = "repo" implies ["public_repo"],
+                /// Public ones.
+                public_repo = "public_repo",
+                /// The profile.
+                read_user = "read:user",
+            }
+        }
+        use crate::scopes::ScopeSet;
+        let policy = ScopePolicy::new([], [], Table::ALL);
+        let cases = [
+            ("mcp repo read:user", None, "mcp repo read:user"),
+            (
+                "mcp repo read:user",
+                Some("repo,read:user"),
+                "mcp repo read:user",
+            ),
+            ("mcp repo read:user", Some("read:user"), "mcp read:user"),
+            ("mcp public_repo", Some("repo"), "mcp public_repo"),
+            ("mcp repo", Some("public_repo"), "mcp"),
+            ("mcp repo", Some(""), "mcp"),
+        ];
+        for (granted, provider, expected) in cases {
+            assert_eq!(
+                policy.as_provider_granted(granted, provider),
+                expected,
+                "{granted:?} {provider:?}"
+            );
+        }
+        assert_eq!(
+            ScopePolicy::provider_scopes("mcp repo read:user"),
+            ["repo", "read:user"]
+        );
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub(crate) fn redeem_code(
             "the PKCE code_verifier does not match the code_challenge",
         ));
     }
-    Ok(code.scope.clone().unwrap_or_else(scope::default_scope))
+    Ok(code.scope.clone().unwrap_or_else(|| scope::MCP.to_owned()))
 }
 
 /// The scope of the tokens a refresh buys, if `client` may use `token` `now`.
