@@ -1,6 +1,6 @@
 """MCP 2026-07-28 driven by the official Python SDK's high-level `Client`.
 
-Usage: modern_flow.py cred|oauth MCP_URL
+Usage: modern_flow.py cred|oauth|notes MCP_URL
 
 `Client` in its default mode ('auto') probes `server/discover` and, when the
 server speaks 2026-07-28, sends every request stateless: no `initialize`, no
@@ -14,13 +14,20 @@ server's callback.
   with `InputRequiredResult`, the SDK answers through `elicitation_callback`
   and sends the call again with the answer and the sealed `requestState`.
 - `oauth` (the `oauth2` example): `whoami` with the user's provider token.
+- `notes` (the `notes` example): `list_notes`, then `add_note`, which needs a
+  scope the first authorization lacks: the server answers 403
+  `insufficient_scope`, and the SDK authorizes again for the scopes the
+  challenge names (a step-up) and retries; the consent page's optional scopes
+  are left ticked, as a browser sends them.
 
 Prints a JSON report on stdout and exits 0; any failure exits non-zero with
 the error on stderr.
 """
 
+import html
 import json
 import logging
+import re
 import sys
 import traceback
 from urllib.parse import parse_qs, urljoin, urlparse
@@ -38,6 +45,10 @@ from cred_flow import REDIRECT_URI, MemoryStorage, Person, first_text, form_acti
 class OAuthPerson(Person):
     """The browser of an `oauth` server: consent, then the provider, then back."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.scopes_asked: list[str] = []
+
     async def redirect_handler(self, authorization_url: str) -> None:
         self.authorizations += 1
         async with httpx2.AsyncClient(follow_redirects=False, timeout=30, trust_env=False) as browser:
@@ -46,12 +57,16 @@ class OAuthPerson(Person):
             if consent.status_code != 200:
                 raise RuntimeError(f"consent page: HTTP {consent.status_code}: {consent.text}")
             approve_url = urljoin(authorization_url, form_action(consent.text, "/authorize"))
+            self.scopes_asked.append(parse_qs(urlparse(authorization_url).query).get("scope", [""])[0])
+            # The optional scopes' checkboxes, left checked.
+            ticked = {html.unescape(name): "on" for name in re.findall(r'type="checkbox" name="([^"]*)"[^>]*checked', consent.text)}
             response = await browser.post(
                 approve_url,
                 data={
                     "pending": hidden(consent.text, "pending"),
                     "csrf": hidden(consent.text, "csrf"),
                     "decision": "approve",
+                    **ticked,
                 },
             )
             # To the provider (which approves at once), back to the server's
@@ -94,17 +109,22 @@ async def run(kind: str, url: str) -> dict:
             if kind == "cred":
                 report["text"] = first_text(await client.call_tool("generate", {"prompt": "from 2026"}))
                 report["deleted"] = first_text(await client.call_tool("delete_file", {"file_id": "file-9"}))
+            elif kind == "notes":
+                report["before"] = first_text(await client.call_tool("list_notes", {}))
+                report["added"] = first_text(await client.call_tool("add_note", {"text": "from Python"}))
+                report["after"] = first_text(await client.call_tool("list_notes", {}))
             else:
                 report["whoami"] = first_text(await client.call_tool("whoami", {}))
     report["asked"] = asked
     report["authorizations"] = person.authorizations
     report["steps"] = person.steps
+    report["scopes_asked"] = getattr(person, "scopes_asked", [])
     return report
 
 
 def main() -> int:
-    if len(sys.argv) != 3 or sys.argv[1] not in ("cred", "oauth"):
-        print("usage: modern_flow.py cred|oauth MCP_URL", file=sys.stderr)
+    if len(sys.argv) != 3 or sys.argv[1] not in ("cred", "oauth", "notes"):
+        print("usage: modern_flow.py cred|oauth|notes MCP_URL", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:

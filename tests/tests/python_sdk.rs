@@ -298,3 +298,30 @@ async fn the_python_sdk_speaks_2026_07_28_to_an_oauth_server() {
     assert!(whoami.contains("mock-"), "the provider user: {whoami}");
     assert_eq!(report["authorizations"], 1, "{report:#}");
 }
+
+#[tokio::test]
+async fn the_python_sdk_steps_up_to_the_scope_a_tool_needs() {
+    let server = OAuthServer::start_example("notes", &[("OAUTH_SCOPES", "read")]).await;
+    let report = python_script("modern_flow.py", &["notes", &server.server.url]).await;
+    assert_eq!(report["before"], r#"{"result":[]}"#, "{report:#}");
+    // `add_note` was refused with 403 insufficient_scope; the SDK authorized
+    // again for the union the challenge named, and the retry ran.
+    assert_eq!(
+        report["added"], "user@example.com has 1 notes",
+        "{report:#}"
+    );
+    assert_eq!(
+        report["after"], r#"{"result":["from Python"]}"#,
+        "{report:#}"
+    );
+    assert_eq!(report["authorizations"], 2, "{report:#}");
+    let asked = report["scopes_asked"].as_array().expect("scopes asked");
+    assert!(
+        asked[1]
+            .as_str()
+            .is_some_and(|s| s.split(' ').any(|t| t == "write")),
+        "the step-up asks for write: {report:#}"
+    );
+    // One grant for the one account: the step-up kept it.
+    assert_eq!(gumstack_tests::rows(server.dir.path(), "grants").await, 1);
+}
