@@ -417,3 +417,124 @@ async fn a_session_call_is_refused_the_same_way() {
     let message = format!("{refused:?}");
     assert!(message.contains("insufficient_scope"), "{message}");
 }
+
+/// Walk an authorization URL as the person would (consent with its optional
+/// scopes left ticked, the mock provider as `user`): the code and state of
+/// the redirect to the client, and its issuer (RFC 9207).
+async fn walk(
+    browser: &gumstack_tests::oauth::Browser,
+    base: &str,
+    url: &str,
+    user: &str,
+) -> (String, String, String) {
+    let consent = browser.get(url).await;
+    assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+    let pending = consent.input("pending").unwrap();
+    let csrf = consent.input("csrf").unwrap();
+    let ticked = ticked(&consent);
+    let mut form: Vec<(&str, &str)> = vec![
+        ("pending", &pending),
+        ("csrf", &csrf),
+        ("decision", "approve"),
+    ];
+    form.extend(ticked.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let to_provider = browser.post(&format!("{base}/authorize"), &form).await;
+    let back = browser
+        .get(&format!(
+            "{}&mock_user={user}",
+            to_provider.location.expect("to the provider")
+        ))
+        .await;
+    let done = browser.get(&back.location.expect("back")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    (
+        done.redirect_param("code").expect("code"),
+        done.redirect_param("state").expect("state"),
+        done.redirect_param("iss").expect("iss"),
+    )
+}
+
+#[tokio::test]
+async fn rmcps_client_acts_on_the_challenge_with_its_scope_upgrade() {
+    use rmcp::{
+        ServiceExt,
+        model::CallToolRequestParams,
+        transport::{
+            StreamableHttpClientTransport,
+            auth::{AuthClient, AuthorizationManager},
+            streamable_http_client::StreamableHttpClientTransportConfig,
+        },
+    };
+    let s = notes().await;
+    let url = s.server.url.as_str();
+    let base = url.trim_end_matches("/mcp");
+    let browser = gumstack_tests::oauth::Browser::default();
+
+    // rmcp's own OAuth client: discovery, registration, authorization.
+    let mut manager = AuthorizationManager::new(url).await.unwrap();
+    let resolved = manager.resolve_metadata().await.unwrap();
+    manager.set_metadata(resolved.metadata);
+    manager
+        .register_client("rmcp client", gumstack_tests::oauth::REDIRECT_URI, &["mcp"])
+        .await
+        .unwrap();
+    let first = manager.get_authorization_url(&["mcp"]).await.unwrap();
+    let (code, state, iss) = walk(&browser, base, &first, "alice").await;
+    manager
+        .exchange_code_for_token_with_issuer(&code, &state, Some(&iss))
+        .await
+        .unwrap();
+    let client = AuthClient::new(reqwest::Client::new(), manager);
+    let manager = client.auth_manager.clone();
+
+    let connect = || {
+        ().serve(StreamableHttpClientTransport::with_client(
+            client.clone(),
+            StreamableHttpClientTransportConfig::with_uri(url.to_owned()),
+        ))
+    };
+    let session = connect().await.unwrap();
+    let add = || {
+        CallToolRequestParams::new("add_note")
+            .with_arguments(json!({"text": "from rmcp"}).as_object().unwrap().clone())
+    };
+    let refused = session
+        .call_tool(add())
+        .await
+        .expect_err("refused for want of write");
+    let message = format!("{refused:?}");
+    assert!(message.contains("insufficient_scope"), "{message}");
+    let _ = session.cancel().await;
+
+    // Its scope upgrade: the union of what it holds and what the challenge names.
+    let upgrade = manager
+        .lock()
+        .await
+        .request_scope_upgrade("mcp read write")
+        .await
+        .unwrap();
+    let asked = url::Url::parse(&upgrade).unwrap();
+    let scope = asked
+        .query_pairs()
+        .find(|(k, _)| k == "scope")
+        .unwrap()
+        .1
+        .into_owned();
+    assert!(scope.split(' ').any(|s| s == "write"), "{scope}");
+    let (code, state, iss) = walk(&browser, base, &upgrade, "alice").await;
+    manager
+        .lock()
+        .await
+        .exchange_code_for_token_with_issuer(&code, &state, Some(&iss))
+        .await
+        .unwrap();
+
+    let session = connect().await.unwrap();
+    let added = session.call_tool(add()).await.unwrap();
+    assert_eq!(added.is_error, Some(false), "{added:?}");
+    assert_eq!(
+        rows(s.dir.path(), "grants").await,
+        1,
+        "the step-up kept the grant"
+    );
+}
