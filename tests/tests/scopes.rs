@@ -247,12 +247,9 @@ async fn a_tool_beyond_the_grant_is_refused_with_a_step_up_that_keeps_the_grant(
         text(&call(url, &first, "list_notes", json!({})).await),
         r#"{"result":["one"]}"#
     );
-    assert_eq!(
-        call(url, &first, "add_note", json!({"text": "x"}))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    // Refused a second time, the first token gets a link instead (see below).
+    let again = call(url, &first, "add_note", json!({"text": "x"})).await;
+    assert!(link_in(&again).contains("/auth/reconnect?id="));
 }
 
 #[tokio::test]
@@ -536,5 +533,91 @@ async fn rmcps_client_acts_on_the_challenge_with_its_scope_upgrade() {
         rows(s.dir.path(), "grants").await,
         1,
         "the step-up kept the grant"
+    );
+}
+
+/// The link in a tool error's text.
+fn link_in(answer: &Answer) -> String {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let result = &answer.body["result"];
+    assert_eq!(result["isError"], true, "{result}");
+    let text = result["content"][0]["text"].as_str().unwrap();
+    let start = text.find("http://").expect("a link");
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Open a step-up link in `browser` and continue to the provider as `user`:
+/// the page the provider's answer leads to, and what the provider was asked.
+async fn follow_link(
+    browser: &gumstack_tests::oauth::Browser,
+    base: &str,
+    link: &str,
+    user: &str,
+) -> (Page, Option<String>) {
+    let page = browser.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("<code>write</code>"), "{}", page.body);
+    let to_provider = browser
+        .post(
+            &format!("{base}/auth/reconnect"),
+            &[
+                ("pending", &page.input("pending").unwrap()),
+                ("csrf", &page.input("csrf").unwrap()),
+            ],
+        )
+        .await;
+    let asked = asked_of_provider(&to_provider);
+    let back = browser
+        .get(&format!(
+            "{}&mock_user={user}",
+            to_provider.location.expect("to the provider")
+        ))
+        .await;
+    (browser.get(&back.location.expect("back")).await, asked)
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_step_up_gets_a_link_that_widens_its_token() {
+    let s = notes().await;
+    let url = s.server.url.as_str();
+    let base = url.trim_end_matches("/mcp");
+    let client = OAuthClient::register(url).await;
+    let (verifier, challenge) = pkce();
+    let (_, done) = authorize(&client, &challenge, "mcp", "alice", |_| Some(Vec::new())).await;
+    let (token_, _) = token(&client, &done.unwrap(), &verifier).await;
+
+    // First the 403; the same token again (it did not act on it): the link.
+    let add = || call(url, &token_, "add_note", json!({"text": "via link"}));
+    assert_eq!(add().await.status, StatusCode::FORBIDDEN);
+    let link = link_in(&add().await);
+    assert!(
+        link.starts_with(&format!("{base}/auth/reconnect?id=")),
+        "{link}"
+    );
+
+    // In another browser the link does nothing.
+    let stranger = gumstack_tests::oauth::Browser::default();
+    let page = stranger.get(&link).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+
+    // Signing in as another account at the provider changes nothing.
+    let (other, _) = follow_link(&client.browser, base, &link, "bob").await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN, "{}", other.body);
+    assert_eq!(add().await.status, StatusCode::OK);
+    let link = link_in(&add().await);
+
+    // The owner's browser: the provider is asked for the union, and the
+    // client's own token may call the tool now.
+    let (allowed, asked) = follow_link(&client.browser, base, &link, "alice").await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    assert!(allowed.body.contains("Allowed"), "{}", allowed.body);
+    assert_eq!(asked.as_deref(), Some("read write"));
+    assert_eq!(text(&add().await), "alice@example.com has 1 notes");
+    assert_eq!(rows(s.dir.path(), "grants").await, 1);
+
+    // The link was single-use.
+    assert_eq!(
+        client.browser.get(&link).await.status,
+        StatusCode::BAD_REQUEST
     );
 }

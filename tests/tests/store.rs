@@ -76,6 +76,7 @@ contract!(
     refresh_tokens_are_single_use,
     concurrent_refresh_has_one_winner,
     tokens_are_deleted,
+    a_grants_tokens_get_a_wider_scope,
     purge_drops_only_expired,
     purge_drops_unused_clients_and_abandoned_grants,
     reopening_keeps_data_and_schema,
@@ -857,6 +858,54 @@ async fn concurrent_refresh_has_one_winner(place: Place) {
             .await
             .unwrap(),
         reused
+    );
+}
+
+async fn a_grants_tokens_get_a_wider_scope(place: Place) {
+    let store = place.open().await;
+    for (hash, kind, grant_id) in [
+        ("access-1", TokenKind::Access, "grant-1"),
+        ("refresh-1", TokenKind::Refresh, "grant-1"),
+        ("access-2", TokenKind::Access, "grant-2"),
+    ] {
+        store
+            .put_token(&token(hash, kind, grant_id, later()))
+            .await
+            .unwrap();
+    }
+    // Read once, so the checked copy is cached: it must not outlive the change.
+    let before = store
+        .get_token("access-1", TokenKind::Access)
+        .await
+        .unwrap();
+    assert_ne!(before.unwrap().scope.as_deref(), Some("mcp read write"));
+    store
+        .set_scope_of_grant_tokens("grant-1", "mcp read write")
+        .await
+        .unwrap();
+    let scope = |hash: &'static str, kind| {
+        let store = store.clone();
+        async move {
+            store
+                .get_token(hash, kind)
+                .await
+                .unwrap()
+                .unwrap()
+                .scope
+                .clone()
+        }
+    };
+    assert_eq!(
+        scope("access-1", TokenKind::Access).await.as_deref(),
+        Some("mcp read write")
+    );
+    assert_eq!(
+        scope("refresh-1", TokenKind::Refresh).await.as_deref(),
+        Some("mcp read write")
+    );
+    assert_ne!(
+        scope("access-2", TokenKind::Access).await.as_deref(),
+        Some("mcp read write")
     );
 }
 

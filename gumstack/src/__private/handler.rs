@@ -19,6 +19,7 @@ use super::{
 use crate::{
     Server,
     context::{ServerState, exchange::Outcome, tasks::TaskSupport},
+    host::step_up::{self, StepUpLink},
     telemetry::{self, ToolOutcome},
 };
 
@@ -88,10 +89,14 @@ pub fn call_tool<'a, S: Server>(
     let name: Cow<'static, str> = request.name;
     let arguments = request.arguments.unwrap_or_default();
     // The HTTP host put the caller's grant in the request; `creds()` reads it.
-    let grant = context
-        .extensions
-        .get::<axum::http::request::Parts>()
+    let parts = context.extensions.get::<axum::http::request::Parts>();
+    let grant = parts
         .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
+        .cloned();
+    // The HTTP host's step-up gate: the client did not authorize again for
+    // the scopes this tool needs, so the call is answered with a link.
+    let step_up = parts
+        .and_then(|parts| parts.extensions.get::<StepUpLink>())
         .cloned();
     let (ctx, mut rounds) = Rounds::new(
         S::NAME,
@@ -123,6 +128,14 @@ pub fn call_tool<'a, S: Server>(
             ));
         }
         rounds.receive().await?;
+        if let Some(link) = step_up {
+            let result = step_up::offer(&link, &name, &ctx).await;
+            return match rounds.finish(result, true)? {
+                Outcome::Done(result) => Ok(result.into()),
+                Outcome::Input(input) => Ok(input.into()),
+                Outcome::Task => Err(ErrorData::internal_error("a step-up link is no task", None)),
+            };
+        }
         let start = |arguments| tasks::Start {
             name: name.clone(),
             arguments,

@@ -28,6 +28,11 @@ impl Identity {
         &self.0.grant_id
     }
 
+    /// The hash the token is stored under.
+    pub fn token_hash(&self) -> &str {
+        &self.0.token_hash
+    }
+
     /// The scopes the token was granted (a token issued before scopes were
     /// recorded holds `mcp`).
     pub fn scope(&self) -> &str {

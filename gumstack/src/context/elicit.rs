@@ -123,6 +123,13 @@ impl Context {
         }
     }
 
+    /// Whether the client declared URL-mode elicitation: an offer the call
+    /// does without otherwise (under 2026-07-28, asking a client that cannot
+    /// answer fails the call).
+    pub(crate) fn can_elicit_url(&self) -> bool {
+        self.supports(Kind::Elicitation, true)
+    }
+
     /// Ask the user to visit `url` (URL mode: for what must not pass through the
     /// client, such as credentials or a payment). `Accepted` means the user
     /// agreed to open it, not that they finished there.

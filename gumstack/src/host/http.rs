@@ -112,7 +112,10 @@ where
                 limit: settings.max_body_bytes,
                 direct,
                 in_flight: in_flight.clone(),
-                step_up: StepUp::new::<S>(&issuer),
+                step_up: StepUp::new::<S>(
+                    &issuer,
+                    S::Auth::vault(&state).map(|vault| vault.store().clone()),
+                ),
             }),
             mcp_request::<S>,
         ));
@@ -310,8 +313,15 @@ where
             return jsonrpc_error(status, -32600, &message);
         }
     };
-    if let Some(refusal) = mcp.step_up.as_ref().and_then(|s| s.refusal(&parts, &bytes)) {
-        return shutdown::hold(refusal, call);
+    let mut parts = parts;
+    if let Some(step_up) = &mcp.step_up {
+        match step_up.check(&parts, &bytes).await {
+            step_up::Verdict::Go => {}
+            step_up::Verdict::Refuse(refusal) => return shutdown::hold(refusal, call),
+            step_up::Verdict::Link(link) => {
+                parts.extensions.insert(link);
+            }
+        }
     }
     let parts = match mcp.direct.serve(parts, &bytes).await {
         Ok(response) => return shutdown::hold(response, call),

@@ -15,7 +15,7 @@ mod metrics;
 mod modes;
 mod reconnect;
 mod shutdown;
-mod step_up;
+pub(crate) mod step_up;
 
 use std::sync::Arc;
 

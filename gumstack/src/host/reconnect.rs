@@ -15,6 +15,7 @@ pub(crate) async fn offer(grants: &OAuthGrants, issuer: &str, grant: &str, error
         grants.vault().store().as_ref(),
         issuer,
         grant,
+        None,
     )
     .await
     {
@@ -27,21 +28,25 @@ pub(crate) async fn offer(grants: &OAuthGrants, issuer: &str, grant: &str, error
         }
     };
     // Wait briefly for the client to take the link; the tool error carries it
-    // too, so a user who answers later loses nothing.
-    let asked = tokio::time::timeout(
-        ELICITATION_WAIT,
-        Context::current().elicit_url(
-            format!("{error}. Open this page to reconnect your account."),
-            url.clone(),
-        ),
-    )
-    .await;
-    match asked {
-        Ok(Ok(answer)) => {
-            tracing::info!("reconnect link offered to the client ({})", answer.action())
+    // too, so a user who answers later loses nothing. Only where the client
+    // can answer: under 2026-07-28 an ask it cannot answer fails the call.
+    let ctx = Context::current();
+    if ctx.can_elicit_url() {
+        let asked = tokio::time::timeout(
+            ELICITATION_WAIT,
+            ctx.elicit_url(
+                format!("{error}. Open this page to reconnect your account."),
+                url.clone(),
+            ),
+        )
+        .await;
+        match asked {
+            Ok(Ok(answer)) => {
+                tracing::info!("reconnect link offered to the client ({})", answer.action())
+            }
+            Ok(Err(e)) => tracing::debug!("no URL elicitation: {e}"),
+            Err(_) => tracing::debug!("the client did not answer the URL elicitation in time"),
         }
-        Ok(Err(e)) => tracing::debug!("no URL elicitation: {e}"),
-        Err(_) => tracing::debug!("the client did not answer the URL elicitation in time"),
     }
     Error::not_connected(format!("{error}. Reconnect it here, then try again: {url}"))
 }

@@ -3,23 +3,68 @@
 //! `insufficient_scope`, naming them, before anything runs. The client then
 //! authorizes again for them (the Python SDK and rmcp's client do it on their
 //! own), and the same account's grant is kept.
+//!
+//! A client that cannot act on the 403 calls again with the same token. That
+//! second call gets, instead, a tool error with a link (offered by URL-mode
+//! elicitation too, where the client supports it): it opens, in the browser
+//! that connected the grant, a page that asks the provider for the missing
+//! scopes and gives them to the grant's tokens, the client's included.
 
-use std::borrow::Cow;
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use axum::{http::request::Parts, response::Response};
+use rmcp::model::CallToolResult;
 use serde::Deserialize;
 
 use crate::{
     Server,
     auth_server::{self, Identity, ScopePolicy},
+    context::Context,
     scopes::Scope,
+    store::Store,
 };
+
+/// How long a refusal is remembered: a call with the same token to the same
+/// tool within it gets the link.
+const REMEMBERED: Duration = Duration::from_secs(10 * 60);
+/// Refusals remembered at most (then the oldest half of the window is dropped).
+const MAX_REMEMBERED: usize = 10_000;
+/// How long a call waits for the client to answer the link's elicitation.
+const ELICITATION_WAIT: Duration = Duration::from_secs(5);
 
 /// What a server whose tools need scopes checks.
 pub(super) struct StepUp {
     policy: ScopePolicy,
     metadata_url: String,
+    issuer: String,
     needs: fn(&str) -> &'static [Scope],
+    /// Where links are kept (the grants' store).
+    store: Option<Arc<dyn Store>>,
+    /// (token hash, tool) -> when it was refused.
+    refused: Mutex<HashMap<(String, String), Instant>>,
+}
+
+/// What the gate decided about a request.
+pub(super) enum Verdict {
+    /// Nothing to check, or the token holds what the tool needs.
+    Go,
+    /// 403 `insufficient_scope`.
+    Refuse(Response),
+    /// The client did not act on the 403: the call is answered with this link.
+    Link(StepUpLink),
+}
+
+/// A step-up link for one call, put in the request for the tool call to
+/// answer with ([`offer`]).
+#[derive(Debug, Clone)]
+pub(crate) struct StepUpLink {
+    url: String,
+    missing: String,
 }
 
 /// The scope policy of server `S`: `mcp` alone unless it names scopes; then
@@ -48,41 +93,117 @@ pub(super) fn policy<S: Server>() -> ScopePolicy {
 
 impl StepUp {
     /// `None` when no tool of `S` needs a scope: nothing to check.
-    pub(super) fn new<S: Server>(issuer: &str) -> Option<Self> {
+    pub(super) fn new<S: Server>(issuer: &str, store: Option<Arc<dyn Store>>) -> Option<Self> {
         let any = S::tools()
             .iter()
             .any(|tool| !S::__tool_scopes(&tool.name).is_empty());
         any.then(|| Self {
             policy: policy::<S>(),
             metadata_url: format!("{issuer}/.well-known/oauth-protected-resource/mcp"),
+            issuer: issuer.to_owned(),
             needs: S::__tool_scopes,
+            store,
+            refused: Mutex::default(),
         })
     }
 
-    /// The 403 for a `tools/call` in `body` whose tool needs scopes the
-    /// caller's token lacks; `None` to go on.
-    pub(super) fn refusal(&self, parts: &Parts, body: &[u8]) -> Option<Response> {
-        let identity = parts.extensions.get::<Identity>()?;
-        let name = called_tool(body)?;
+    /// Whether a `tools/call` in `body` may go on: its tool needs no scope
+    /// the caller's token lacks.
+    pub(super) async fn check(&self, parts: &Parts, body: &[u8]) -> Verdict {
+        let Some(identity) = parts.extensions.get::<Identity>() else {
+            return Verdict::Go;
+        };
+        let Some(name) = called_tool(body) else {
+            return Verdict::Go;
+        };
         let needed = (self.needs)(&name);
-        if needed.is_empty() {
-            return None;
-        }
         let missing = self.policy.missing(identity.scope(), needed);
         if missing.is_empty() {
-            return None;
+            return Verdict::Go;
         }
-        tracing::info!(
-            tool = %name,
-            missing = %missing.join(" "),
-            "refused a tool call: the token lacks scopes (step-up asked)"
-        );
-        Some(auth_server::insufficient_scope(
+        let missing = missing.join(" ");
+        if self.refused_before(identity.token_hash(), &name)
+            && let Some(link) = self.link(identity, &missing).await
+        {
+            tracing::info!(tool = %name, %missing, "the client did not step up: answered with a link");
+            return Verdict::Link(link);
+        }
+        tracing::info!(tool = %name, %missing, "refused a tool call: the token lacks scopes (step-up asked)");
+        let missing: Vec<&str> = missing.split(' ').collect();
+        Verdict::Refuse(auth_server::insufficient_scope(
             &self.metadata_url,
             identity.scope(),
             &missing,
         ))
     }
+
+    /// Whether this token was refused this tool within [`REMEMBERED`]; the
+    /// refusal is remembered from now either way.
+    fn refused_before(&self, token_hash: &str, tool: &str) -> bool {
+        let now = Instant::now();
+        let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        if refused.len() >= MAX_REMEMBERED {
+            refused.retain(|_, at| now.duration_since(*at) < REMEMBERED / 2);
+            if refused.len() >= MAX_REMEMBERED {
+                refused.clear();
+            }
+        }
+        let before = refused.insert((token_hash.to_owned(), tool.to_owned()), now);
+        before.is_some_and(|at| now.duration_since(at) < REMEMBERED)
+    }
+
+    async fn link(&self, identity: &Identity, missing: &str) -> Option<StepUpLink> {
+        let store = self.store.as_ref()?;
+        let scope = format!("{} {missing}", identity.scope());
+        match auth_server::reconnect_link(
+            store.as_ref(),
+            &self.issuer,
+            identity.grant_id(),
+            Some(&scope),
+        )
+        .await
+        {
+            Ok(url) => Some(StepUpLink {
+                url,
+                missing: missing.to_owned(),
+            }),
+            Err(e) => {
+                tracing::error!("making a step-up link failed: {e:#}");
+                None
+            }
+        }
+    }
+}
+
+/// The answer to a call the client did not step up for: a tool error with
+/// the link, which the client is also offered by URL-mode elicitation where
+/// it supports it (a user who answers later loses nothing).
+pub(crate) async fn offer(link: &StepUpLink, tool: &str, ctx: &Context) -> CallToolResult {
+    let message = format!(
+        "`{tool}` needs more than this connection may do ({}).",
+        link.missing
+    );
+    if ctx.can_elicit_url() {
+        let asked = tokio::time::timeout(
+            ELICITATION_WAIT,
+            ctx.elicit_url(
+                format!("{message} Open this page to allow it."),
+                link.url.clone(),
+            ),
+        )
+        .await;
+        match asked {
+            Ok(Ok(answer)) => {
+                tracing::info!("step-up link offered to the client ({})", answer.action())
+            }
+            Ok(Err(e)) => tracing::debug!("no URL elicitation: {e}"),
+            Err(_) => tracing::debug!("the client did not answer the URL elicitation in time"),
+        }
+    }
+    crate::tools::output::tool_error(format!(
+        "{message} Allow it here, then call the tool again: {}",
+        link.url
+    ))
 }
 
 /// The tool a JSON-RPC `tools/call` request names; `None` for anything else

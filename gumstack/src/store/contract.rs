@@ -103,6 +103,9 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_token(&self, token_hash: &str) -> Result<()>;
     /// Revoke every token of a grant.
     async fn delete_tokens_of_grant(&self, grant_id: &str) -> Result<()>;
+    /// Set the scope of every token of a grant (the user allowed more through
+    /// a step-up link; every replica stops using its cached copies).
+    async fn set_scope_of_grant_tokens(&self, grant_id: &str, scope: &str) -> Result<()>;
 
     /// Every sealed value of the grants and of the pending provider legs, in
     /// no particular order (the meta values are read with

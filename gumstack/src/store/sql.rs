@@ -767,6 +767,17 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn set_scope_of_grant_tokens(&self, grant_id: &str, scope: &str) -> Result<()> {
+        sqlx::query("UPDATE tokens SET scope = $2 WHERE grant_id = $1")
+            .bind(grant_id)
+            .bind(scope)
+            .execute(&self.pool)
+            .await?;
+        // The checked copies hold the old scope: forgotten here and announced.
+        self.revoked(Revoked::Grant(grant_id)).await;
+        Ok(())
+    }
+
     async fn sealed_values(&self) -> Result<Vec<SealedValue>> {
         let mut values = Vec::new();
         for row in sqlx::query("SELECT id, sealed FROM grants")

@@ -64,7 +64,8 @@ pub(super) async fn callback(
     })?;
     let (tokens, account) = exchange(&server, &pending, &sealed_verifier, code).await?;
     if let Some(grant_id) = &pending.reconnect_grant {
-        return finish_reconnect(&server, grant_id, tokens, account).await;
+        return finish_reconnect(&server, grant_id, pending.scope.as_deref(), tokens, account)
+            .await;
     }
     let mut pending = pending;
     // Grant no provider scope the provider did not (the user may untick some).
@@ -270,10 +271,12 @@ fn same_account(stored: Option<&str>, signed_in: Option<&str>) -> bool {
 
 /// The provider leg of a reconnection succeeded: store the new tokens in the
 /// same grant, if they are for the same account; otherwise nothing changes and
-/// the new tokens are revoked.
+/// the new tokens are revoked. A step-up (`scope`) also gives the grant's MCP
+/// tokens the scopes the provider granted.
 async fn finish_reconnect(
     server: &Server,
     grant_id: &str,
+    scope: Option<&str>,
     tokens: TokenResponse,
     account: Option<Account>,
 ) -> Answer {
@@ -309,11 +312,27 @@ async fn finish_reconnect(
             detail,
         ));
     }
+    let widened = scope.map(|s| {
+        server
+            .scopes
+            .as_provider_granted(s, tokens.scope.as_deref())
+    });
     grants.reconnect(grant_id, tokens).await?;
+    let Some(widened) = widened else {
+        return Ok(pages::message(
+            StatusCode::OK,
+            "Reconnected",
+            "Your account is connected again. Return to your application and try again.",
+        ));
+    };
+    server
+        .store
+        .set_scope_of_grant_tokens(grant_id, &widened)
+        .await?;
     Ok(pages::message(
         StatusCode::OK,
-        "Reconnected",
-        "Your account is connected again. Return to your application and try again.",
+        "Allowed",
+        "Done. Return to your application and call the tool again.",
     ))
 }
 

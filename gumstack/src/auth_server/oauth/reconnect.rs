@@ -1,8 +1,10 @@
-//! Reconnecting an OAuth grant the provider refused: a single-use link, sent to
-//! the user's MCP client (URL-mode elicitation where it supports it, the tool
-//! error otherwise), leads to a page that runs only the provider leg again and
-//! stores the new tokens in the same grant, so the client's own authorization
-//! keeps working.
+//! Reconnecting an OAuth grant the provider refused, or allowing it more
+//! scopes than it has (a step-up for a client that cannot authorize again on
+//! its own): a single-use link, sent to the user's MCP client (URL-mode
+//! elicitation where it supports it, the tool error otherwise), leads to a
+//! page that runs only the provider leg again and stores the new tokens in the
+//! same grant, so the client's own authorization keeps working (with the new
+//! scopes, for a step-up).
 
 use std::sync::Arc;
 
@@ -29,11 +31,17 @@ use crate::{
 /// How long a reconnect link works.
 const LINK_LIFETIME_SECS: i64 = 30 * 60;
 
-/// A fresh single-use link that reconnects grant `grant_id`. It works only in a
+/// A fresh single-use link that reconnects grant `grant_id`, for `scope` when
+/// it is a step-up (the grant's scopes and those it lacks). It works only in a
 /// browser that completed an authorization of that grant: the link reaches the
 /// user through their MCP client, and a link forwarded to someone else must not
 /// put that person's account into this user's grant.
-pub(crate) async fn link(store: &dyn Store, issuer: &str, grant_id: &str) -> Result<String> {
+pub(crate) async fn link(
+    store: &dyn Store,
+    issuer: &str,
+    grant_id: &str,
+    scope: Option<&str>,
+) -> Result<String> {
     let id = crypto::random();
     let grant = store.get_grant(grant_id).await?;
     store
@@ -43,7 +51,7 @@ pub(crate) async fn link(store: &dyn Store, issuer: &str, grant_id: &str) -> Res
             redirect_uri: String::new(),
             code_challenge: String::new(),
             state: None,
-            scope: None,
+            scope: scope.map(str::to_owned),
             resource: None,
             // Set to the owner's browser when it opens the link.
             browser_hash: String::new(),
@@ -61,6 +69,8 @@ struct Reconnect {
     server_name: &'static str,
     provider: String,
     account: Option<String>,
+    /// A step-up: the scopes it adds, as the consent page shows them.
+    adding: Vec<pages::ScopeView>,
     pending: String,
     csrf: String,
 }
@@ -123,12 +133,30 @@ pub(super) async fn page(
 ) -> Answer {
     let Query(q) = query.map_err(|_| AuthError::bad_request("The link is incomplete"))?;
     let (pending, account, browser) = reconnecting(&server, &headers, &q.id).await?;
+    let adding = pending
+        .scope
+        .as_deref()
+        .map(|scope| {
+            server
+                .scopes
+                .on_consent(scope)
+                .into_iter()
+                .filter(|(_, _, optional)| *optional)
+                .map(|(name, description, _)| pages::ScopeView {
+                    name: name.to_owned(),
+                    description,
+                    optional: false,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(pages::render(
         StatusCode::OK,
         &Reconnect {
             server_name: server.server_name,
             provider: server.flow.grants.provider().name().to_owned(),
             account,
+            adding,
             csrf: form_token(&browser, &purpose(&pending.id)),
             pending: pending.id,
         },
