@@ -7,6 +7,7 @@
 //! (the derive and `creds()`), `handler` (the `ServerHandler` delegation) and
 //! `catalog` (descriptors and small requests).
 
+mod bench;
 mod call;
 mod catalog;
 mod credentials;
@@ -22,6 +23,7 @@ pub use serde_json;
 
 pub use crate::context::tasks::TaskSupport;
 pub use crate::scopes::{DefinesScopes, Scope};
+pub use bench::ScopeCheck;
 pub use catalog::*;
 pub use credentials::*;
 pub use handler::*;

@@ -38,7 +38,7 @@ const MAX_REMEMBERED: usize = 10_000;
 const ELICITATION_WAIT: Duration = Duration::from_secs(5);
 
 /// What a server whose tools need scopes checks.
-pub(super) struct StepUp {
+pub(crate) struct StepUp {
     policy: ScopePolicy,
     metadata_url: String,
     issuer: String,
@@ -93,7 +93,7 @@ pub(super) fn policy<S: Server>() -> ScopePolicy {
 
 impl StepUp {
     /// `None` when no tool of `S` needs a scope: nothing to check.
-    pub(super) fn new<S: Server>(issuer: &str, store: Option<Arc<dyn Store>>) -> Option<Self> {
+    pub(crate) fn new<S: Server>(issuer: &str, store: Option<Arc<dyn Store>>) -> Option<Self> {
         let any = S::tools()
             .iter()
             .any(|tool| !S::__tool_scopes(&tool.name).is_empty());
@@ -113,14 +113,9 @@ impl StepUp {
         let Some(identity) = parts.extensions.get::<Identity>() else {
             return Verdict::Go;
         };
-        let Some(name) = called_tool(body) else {
+        let Some((name, missing)) = self.lacking(body, identity.scope()) else {
             return Verdict::Go;
         };
-        let needed = (self.needs)(&name);
-        let missing = self.policy.missing(identity.scope(), needed);
-        if missing.is_empty() {
-            return Verdict::Go;
-        }
         let missing = missing.join(" ");
         if self.refused_before(identity.token_hash(), &name)
             && let Some(link) = self.link(identity, &missing).await
@@ -135,6 +130,18 @@ impl StepUp {
             identity.scope(),
             &missing,
         ))
+    }
+
+    /// The tool a `tools/call` in `body` calls and the scopes it needs that
+    /// `granted` lacks; `None` when it may go on (what every call pays).
+    pub(crate) fn lacking<'b>(
+        &self,
+        body: &'b [u8],
+        granted: &str,
+    ) -> Option<(Cow<'b, str>, Vec<&'static str>)> {
+        let name = called_tool(body)?;
+        let missing = self.policy.missing(granted, (self.needs)(&name));
+        (!missing.is_empty()).then_some((name, missing))
     }
 
     /// Whether this token was refused this tool within [`REMEMBERED`]; the
