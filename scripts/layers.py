@@ -23,7 +23,7 @@ from collections import defaultdict
 LAYERS = {
     "error": 0, "secret": 0, "crypto": 0, "seal": 0, "telemetry": 0,
     "credentials": 1, "provider": 1, "store": 1, "scopes": 1,
-    "grants": 2, "tools": 2, "prompts": 2, "resources": 2, "completion": 2,
+    "grants": 2, "audit": 2, "tools": 2, "prompts": 2, "resources": 2, "completion": 2,
     "context": 2, "providers": 2,
     "mode": 3, "service": 3, "auth_server": 3,
     "host": 4,

@@ -41,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+mod audit;
 mod auth_server;
 mod completion;
 pub mod context;

@@ -59,6 +59,23 @@ impl<'de> serde::Deserialize<'de> for Secret {
     }
 }
 
+/// A tool parameter may be a `Secret`: its schema is a string marked
+/// `writeOnly` (clients may mask its input), always inlined (so `Option<Secret>`
+/// keeps the mark), and the audit log records it as `"[redacted]"`.
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "writeOnly": true })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,7 @@ use super::{
     tasks,
 };
 use crate::{
-    Server,
+    Server, audit,
     context::{ServerState, exchange::Outcome, tasks::TaskSupport},
     host::step_up::{self, StepUpLink},
     telemetry::{self, ToolOutcome},
@@ -149,7 +149,10 @@ pub fn call_tool<'a, S: Server>(
         }
         let kept = deferred.then(|| arguments.clone());
         let started = telemetry::enabled().then(std::time::Instant::now);
-        let outcome = run_tool(server, &name, arguments, grant.clone(), ctx.clone()).await;
+        let caller = grant.as_ref().map(|g| g.record().clone());
+        let audit = audit::Call::tool(S::tools(), &name, &arguments, caller);
+        let run = run_tool(server, &name, arguments, grant.clone(), ctx.clone());
+        let outcome = tracing::Instrument::instrument(run, audit.span().clone()).await;
         let class = classify(&outcome);
         let result = match outcome {
             Ok(Some(result)) => result,
@@ -157,6 +160,7 @@ pub fn call_tool<'a, S: Server>(
                 if let Some(started) = started {
                     record::<S>(&name, class, started.elapsed());
                 }
+                audit.end(class.into());
                 return Err(unknown_tool(&name));
             }
             Err(_) => crate::tools::output::tool_error(panicked(&name)),
@@ -166,6 +170,9 @@ pub fn call_tool<'a, S: Server>(
         // A round that ends with questions, or as a task, is not a call's end.
         if let (Some(started), Outcome::Done(_)) = (started, &ended) {
             record::<S>(&name, class, started.elapsed());
+        }
+        if let Outcome::Done(_) = &ended {
+            audit.end(class.into());
         }
         match ended {
             Outcome::Done(result) => Ok(result.into()),

@@ -11,10 +11,13 @@ use rmcp::{
 };
 use serde::Serialize;
 
-use crate::context::{
-    self, Context, ServerState,
-    exchange::{Exchange, Outcome},
-    request_state::Binding,
+use crate::{
+    audit,
+    context::{
+        self, Context, ServerState,
+        exchange::{Exchange, Outcome},
+        request_state::Binding,
+    },
 };
 
 /// A request's rounds: none under a session, where asks go to the client.
@@ -24,6 +27,8 @@ pub struct Rounds {
     received: Option<(Option<String>, Option<InputResponses>)>,
     /// Who the request's state and tasks belong to (stateless requests).
     principal: String,
+    /// The audit of a prompt or resource read (a tool call's is the handler's).
+    audit: Option<audit::Call>,
 }
 
 impl Rounds {
@@ -41,11 +46,18 @@ impl Rounds {
         context: &RequestContext<RoleServer>,
         state: &'static ServerState,
     ) -> (Context, Self) {
+        let kind = match method {
+            "prompts/get" => Some(audit::Kind::Prompt),
+            "resources/read" => Some(audit::Kind::Resource),
+            _ => None,
+        };
+        let audit = kind.map(|kind| audit::Call::other(kind, target, arguments, caller(context)));
         if !context::stateless(context) {
             let rounds = Self {
                 exchange: None,
                 received: None,
                 principal: String::new(),
+                audit,
             };
             return (Context::in_session(context, state), rounds);
         }
@@ -58,6 +70,7 @@ impl Rounds {
             exchange: Some(exchange),
             received: Some((request_state, input_responses)),
             principal,
+            audit,
         };
         (ctx, rounds)
     }
@@ -76,15 +89,25 @@ impl Rounds {
     /// unanswered ask made it return), `MissingRequiredClientCapability` if it
     /// failed for want of one, else its result.
     pub fn conclude_result<R, Response>(
-        self,
+        mut self,
         result: Result<R, ErrorData>,
     ) -> Result<Response, ErrorData>
     where
         Response: From<R> + From<InputRequiredResult>,
     {
         let failed = result.is_err();
+        let audit = self.audit.take();
         match self.finish(result, failed)? {
-            Outcome::Done(result) => result.map(Into::into),
+            Outcome::Done(result) => {
+                if let Some(audit) = audit {
+                    audit.end(if failed {
+                        audit::Outcome::Error
+                    } else {
+                        audit::Outcome::Ok
+                    });
+                }
+                result.map(Into::into)
+            }
             Outcome::Input(input) => Ok(input.into()),
             // Only a tool call can become a task (`allow_task`).
             Outcome::Task => Err(ErrorData::internal_error(
@@ -114,6 +137,16 @@ impl Rounds {
             Some(exchange) => exchange.conclude(result, failed),
         }
     }
+}
+
+/// The caller's token over authenticated HTTP (none: stdio's local user, a
+/// `none` server).
+fn caller(context: &RequestContext<RoleServer>) -> audit::Caller {
+    context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>())
+        .map(|id| id.record().clone())
 }
 
 /// Who the state is bound to: the caller's grant over authenticated HTTP,

@@ -38,6 +38,11 @@ impl Identity {
     pub fn scope(&self) -> &str {
         self.0.scope.as_deref().unwrap_or(scope::MCP)
     }
+
+    /// The token's record (grant and client), shared.
+    pub fn record(&self) -> &Arc<TokenRecord> {
+        &self.0
+    }
 }
 
 /// 403 for a token that lacks `missing` (MCP authorization, scope challenge

@@ -1,6 +1,6 @@
 //! The commands of `cred` and `oauth` servers beside `serve` and `config`:
 //! `login` and `logout` of the local user, and the operator's `grants list`,
-//! `grants revoke ID` and `rotate-key`. A `none` server has no grants, no key
+//! `grants revoke ID`, `rotate-key` and `audit`. A `none` server has no grants, no key
 //! and nothing to log in to: [`offer`] leaves them out of its command line.
 //!
 //! The commands are generic over their data arguments (`D`: the host's
@@ -66,6 +66,9 @@ pub(crate) enum Admin<D: Args, L: Args> {
     /// retired (see --help for the procedure).
     #[command(long_about = ROTATE_HELP)]
     RotateKey(D),
+    /// The audit log: the latest calls (tools, prompts, resource reads), oldest
+    /// first, as a table or JSON lines; `--follow` prints new ones as they come.
+    Audit(super::audit::Audit<D>),
 }
 
 // `grants ...`
@@ -138,12 +141,16 @@ pub(crate) async fn run<S: Server, D: Args>(
         Admin::Grants(Grants::List(data)) => list::<S>(&existing::<S>(&location(&data))?).await,
         Admin::Grants(Grants::Revoke { id, data }) => revoke::<S>(&location(&data), &id).await,
         Admin::RotateKey(data) => rotate_key::<S>(&existing::<S>(&location(&data))?).await,
+        Admin::Audit(audit) => {
+            let place = existing::<S>(&location(&audit.data))?;
+            super::audit::run::<S, D>(&place, audit).await
+        }
     }
 }
 
 /// The place of `S`'s store, which must exist: an operator command pointed at
 /// the wrong directory says so instead of creating an empty store there.
-fn existing<S: Server>(location: &Location) -> Result<Place> {
+pub(super) fn existing<S: Server>(location: &Location) -> Result<Place> {
     let place = location.place(S::NAME)?;
     if !place.has_store() {
         return Err(Error::config(format!(
@@ -391,7 +398,7 @@ fn client(grant: &GrantSummary) -> String {
 /// `text` safe to print on a terminal: names come from clients and providers,
 /// and a control or bidirectional-override character in one could rewrite what
 /// the operator sees. Those are shown escaped.
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         let hidden = matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
@@ -405,7 +412,7 @@ fn printable(text: &str) -> String {
 }
 
 /// `t` (seconds since the Unix epoch) in RFC 3339, UTC, to the second.
-fn rfc3339(t: Timestamp) -> String {
+pub(super) fn rfc3339(t: Timestamp) -> String {
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
     format!(

@@ -26,6 +26,7 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_HEADER_TIMEOUT",
     "GUMSTACK_SHUTDOWN_GRACE",
     "GUMSTACK_METRICS",
+    "GUMSTACK_AUDIT_RETENTION",
 ];
 
 #[derive(Parser, Debug)]
@@ -202,6 +203,17 @@ pub(crate) struct Serve {
     /// own (e.g. 127.0.0.1:9100); off by default.
     #[arg(long, value_name = "ADDR", env = "GUMSTACK_METRICS")]
     pub metrics: Option<SocketAddr>,
+    /// How long the audit log keeps a call (`cred` and `oauth` servers): a
+    /// duration such as `30d`, `12h`, `90m`, `3600s` or `3600` (seconds); `0`
+    /// records no call.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        env = "GUMSTACK_AUDIT_RETENTION",
+        default_value = "30d",
+        value_parser = super::audit::duration
+    )]
+    pub audit_retention: std::time::Duration,
     /// For tests only: accept client metadata documents over http and on private
     /// addresses. Refused unless the public URL is a loopback address.
     #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]

@@ -3,6 +3,7 @@
 //! [`modes`], one file each; everything here is generic over the mode.
 
 mod admin;
+mod audit;
 mod cli;
 mod config;
 pub(crate) mod creds;
@@ -76,9 +77,16 @@ where
         transport,
         format!("{} login", S::NAME),
     );
+    // The audit log lives beside the grants (`cred`, `oauth`); a retention of
+    // 0 turns it off. Every call has its span either way.
+    if let Some(vault) = S::Auth::vault(&state)
+        && !serve.audit_retention.is_zero()
+    {
+        crate::audit::install(vault.store().clone(), serve.audit_retention);
+    }
     let server = Arc::new(server);
     S::__set_instance(server.clone());
-    match serve.http {
+    let served = match serve.http {
         Some(addr) => {
             let settings = settings.expect("checked for HTTP");
             http::serve::<S>(server, addr, settings, state).await
@@ -92,10 +100,13 @@ where
             running
                 .waiting()
                 .await
-                .map_err(|e| Error::msg(format!("stdio session ended abnormally: {e}")))?;
-            Ok(())
+                .map_err(|e| Error::msg(format!("stdio session ended abnormally: {e}")))
+                .map(drop)
         }
-    }
+    };
+    // A clean stop loses no record.
+    crate::audit::flush().await;
+    served
 }
 
 /// The key that seals 2026-07-28 `requestState`s, and the store that spends

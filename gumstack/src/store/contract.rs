@@ -7,8 +7,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::records::{
-    ClientRecord, CodeRecord, Consumed, GrantRecord, GrantSummary, PendingRecord, SealedAt,
-    SealedValue, TaskRecord, Timestamp, TokenKind, TokenRecord,
+    AuditQuery, AuditRecord, ClientRecord, CodeRecord, Consumed, GrantRecord, GrantSummary,
+    PendingRecord, SealedAt, SealedValue, TaskRecord, Timestamp, TokenKind, TokenRecord,
 };
 use crate::Result;
 
@@ -148,6 +148,14 @@ pub trait Store: Send + Sync + 'static {
     /// the store), `false` ever after, until `expires_at` has passed and the
     /// value is purged (a retried MCP `requestState`).
     async fn spend_once(&self, id: &str, expires_at: Timestamp) -> Result<bool>;
+
+    /// Append audit records, in one transaction (a record whose id is there
+    /// already is skipped).
+    async fn put_audit(&self, records: &[AuditRecord]) -> Result<()>;
+    /// The newest audit records matching `query`, newest first.
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>>;
+    /// Delete the audit records of calls started before `before_ms`; how many.
+    async fn purge_audit(&self, before_ms: i64) -> Result<u64>;
 }
 
 /// What a lock needs to be let go of.

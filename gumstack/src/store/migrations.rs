@@ -115,4 +115,19 @@ pub const MIGRATIONS: &[&str] = &[
         expires_at BIGINT NOT NULL
      );
      CREATE INDEX tasks_by_expiry ON tasks (expires_at);",
+    // 10: the audit log: one row per tool call, prompt or resource read
+    // (`crate::audit`), written in batches, purged past the retention.
+    "CREATE TABLE audit (
+        id TEXT PRIMARY KEY,
+        at_ms BIGINT NOT NULL,
+        grant_id TEXT,
+        client_id TEXT,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        duration_us BIGINT NOT NULL,
+        outcome TEXT NOT NULL
+     );
+     CREATE INDEX audit_by_time ON audit (at_ms);
+     CREATE INDEX audit_by_grant ON audit (grant_id, at_ms);",
 ];

@@ -37,6 +37,50 @@ pub struct TaskRecord {
     pub expires_at: Timestamp,
 }
 
+/// One audited call (a row of the audit log, see `crate::audit`): who, what,
+/// with which (redacted) arguments, how long, how it ended. Never a credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// Unique per call (this process's prefix and a counter).
+    pub id: String,
+    /// When the call started, in milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    /// The caller's grant; none for the local user (stdio) and `none` servers.
+    pub grant_id: Option<String>,
+    /// The MCP client the caller's token was issued to.
+    pub client_id: Option<String>,
+    /// `tool`, `prompt` or `resource`.
+    pub kind: String,
+    /// The tool or prompt name, or the resource URI (as the client sent it,
+    /// cut to a bounded length).
+    pub name: String,
+    /// The arguments as JSON, `Secret` ones replaced by `"[redacted]"`, cut at
+    /// a bounded size (then not valid JSON, and ending in a marker).
+    pub arguments: String,
+    /// How long the call ran, in microseconds.
+    pub duration_us: i64,
+    /// `ok`, `tool_error`, `error`, `refused`, `panic` or `unknown`.
+    pub outcome: String,
+}
+
+/// Which audit records to read ([`Store::audit`](crate::store::Store::audit)):
+/// every filter given must match; the newest `limit` are returned, newest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditQuery {
+    /// Only calls of this tool (or prompt, or resource URI).
+    pub name: Option<String>,
+    /// Only calls under this grant (`local` for those with none).
+    pub grant_id: Option<String>,
+    /// Only calls from this MCP client.
+    pub client_id: Option<String>,
+    /// Only calls that ended so.
+    pub outcome: Option<String>,
+    /// Only calls that started at or after this time (ms since the epoch).
+    pub since_ms: Option<i64>,
+    /// At most this many (newest first).
+    pub limit: u32,
+}
+
 /// Seconds since the Unix epoch.
 pub type Timestamp = i64;
 

@@ -17,9 +17,10 @@ use super::{
     contract::{GrantLock, Lock, Store},
     migrations::MIGRATIONS,
     records::{
-        ClientMetadata, ClientRecord, CodeRecord, Consumed, DISCONNECTED_GRANT_LIFETIME,
-        GrantRecord, GrantSummary, PendingRecord, SESSION_LIFETIME, SealedAt, SealedValue,
-        TaskRecord, Timestamp, TokenKind, TokenRecord, UNUSED_CLIENT_LIFETIME, now,
+        AuditQuery, AuditRecord, ClientMetadata, ClientRecord, CodeRecord, Consumed,
+        DISCONNECTED_GRANT_LIFETIME, GrantRecord, GrantSummary, PendingRecord, SESSION_LIFETIME,
+        SealedAt, SealedValue, TaskRecord, Timestamp, TokenKind, TokenRecord,
+        UNUSED_CLIENT_LIFETIME, now,
     },
 };
 use crate::{Error, Result};
@@ -935,6 +936,90 @@ impl Store for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_audit(&self, records: &[AuditRecord]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for r in records {
+            sqlx::query("INSERT INTO audit (id, at_ms, grant_id, client_id, kind, name, arguments, duration_us, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING")
+                .bind(&r.id)
+                .bind(r.at_ms)
+                .bind(&r.grant_id)
+                .bind(&r.client_id)
+                .bind(&r.kind)
+                .bind(&r.name)
+                .bind(&r.arguments)
+                .bind(r.duration_us)
+                .bind(&r.outcome)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        // Only the filters given, each a `$N` parameter: no value is ever
+        // written into the SQL.
+        let mut sql = String::from("SELECT * FROM audit WHERE 1 = 1");
+        let mut values: Vec<&str> = Vec::new();
+        let local = query.grant_id.as_deref() == Some("local");
+        for (column, value) in [
+            ("name", query.name.as_deref()),
+            ("grant_id", query.grant_id.as_deref().filter(|_| !local)),
+            ("client_id", query.client_id.as_deref()),
+            ("outcome", query.outcome.as_deref()),
+        ] {
+            if let Some(value) = value {
+                values.push(value);
+                sql.push_str(&format!(" AND {column} = ${}", values.len()));
+            }
+        }
+        if local {
+            sql.push_str(" AND grant_id IS NULL");
+        }
+        if query.since_ms.is_some() {
+            sql.push_str(&format!(" AND at_ms >= ${}", values.len() + 1));
+        }
+        sql.push_str(&format!(
+            " ORDER BY at_ms DESC, id DESC LIMIT {}",
+            query.limit
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in values {
+            q = q.bind(value);
+        }
+        if let Some(since) = query.since_ms {
+            q = q.bind(since);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    id: row.try_get("id")?,
+                    at_ms: row.try_get("at_ms")?,
+                    grant_id: row.try_get("grant_id")?,
+                    client_id: row.try_get("client_id")?,
+                    kind: row.try_get("kind")?,
+                    name: row.try_get("name")?,
+                    arguments: row.try_get("arguments")?,
+                    duration_us: row.try_get("duration_us")?,
+                    outcome: row.try_get("outcome")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn purge_audit(&self, before_ms: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM audit WHERE at_ms < $1")
+            .bind(before_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn purge_expired(&self, now: Timestamp) -> Result<()> {
