@@ -7,8 +7,8 @@
 use std::{collections::HashSet, sync::Arc};
 
 use gumstack::store::{
-    self, ClientMetadata, ClientRecord, CodeRecord, Consumed, GrantRecord, GrantSummary,
-    PendingRecord, SealedAt, SealedValue, Store, TokenKind, TokenRecord,
+    self, AuditQuery, AuditRecord, ClientMetadata, ClientRecord, CodeRecord, Consumed, GrantRecord,
+    GrantSummary, PendingRecord, SealedAt, SealedValue, Store, TokenKind, TokenRecord,
 };
 use tempfile::TempDir;
 
@@ -87,6 +87,7 @@ contract!(
     sealed_values_are_listed_and_swapped_only_from_what_was_read,
     values_are_spent_once_across_replicas,
     tasks_are_read_by_every_replica_and_an_end_is_final,
+    audit_records_are_appended_filtered_and_purged,
 );
 
 const HOUR: i64 = 3600;
@@ -1301,6 +1302,141 @@ async fn values_are_spent_once_across_replicas(place: Place) {
     assert!(!two.spend_once("state-1", exp).await.unwrap(), "kept");
     one.purge_expired(exp + 60).await.unwrap();
     assert!(two.spend_once("state-1", exp).await.unwrap(), "purged");
+}
+
+fn audit(id: &str, at_ms: i64, grant: Option<&str>, name: &str, outcome: &str) -> AuditRecord {
+    AuditRecord {
+        id: id.into(),
+        at_ms,
+        grant_id: grant.map(Into::into),
+        client_id: grant.map(|g| format!("client-of-{g}")),
+        kind: "tool".into(),
+        name: name.into(),
+        arguments: r#"{"city":"Paris","key":"[redacted]"}"#.into(),
+        duration_us: 1234,
+        outcome: outcome.into(),
+    }
+}
+
+/// The audit log: a batch is appended at once (an id seen again is skipped),
+/// read newest first through every filter, by any replica, and purged by age.
+async fn audit_records_are_appended_filtered_and_purged(place: Place) {
+    let (one, two) = (place.open().await, place.open().await);
+    let t = 1_700_000_000_000;
+    let batch = [
+        audit("a", t, Some("g1"), "forecast", "ok"),
+        audit("b", t + 1000, Some("g2"), "forecast", "tool_error"),
+        audit("c", t + 2000, None, "alerts", "ok"),
+        audit("d", t + 3000, Some("g1"), "alerts", "unknown"),
+    ];
+    one.put_audit(&batch).await.unwrap();
+    one.put_audit(&[]).await.unwrap();
+    // The same record again (a retried batch) is not doubled.
+    two.put_audit(&batch[..1]).await.unwrap();
+    let ids = |records: Vec<AuditRecord>| records.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let all = AuditQuery {
+        limit: 100,
+        ..AuditQuery::default()
+    };
+    assert_eq!(two.audit(&all).await.unwrap()[3], batch[0], "round trip");
+    // (query, ids, rule)
+    let cases = [
+        (
+            all.clone(),
+            vec!["d", "c", "b", "a"],
+            "newest first, from another replica",
+        ),
+        (
+            AuditQuery {
+                limit: 2,
+                ..all.clone()
+            },
+            vec!["d", "c"],
+            "the newest N",
+        ),
+        (
+            AuditQuery {
+                name: Some("forecast".into()),
+                ..all.clone()
+            },
+            vec!["b", "a"],
+            "by tool",
+        ),
+        (
+            AuditQuery {
+                grant_id: Some("g1".into()),
+                ..all.clone()
+            },
+            vec!["d", "a"],
+            "by grant",
+        ),
+        (
+            AuditQuery {
+                grant_id: Some("local".into()),
+                ..all.clone()
+            },
+            vec!["c"],
+            "`local`: calls without a grant",
+        ),
+        (
+            AuditQuery {
+                client_id: Some("client-of-g2".into()),
+                ..all.clone()
+            },
+            vec!["b"],
+            "by client",
+        ),
+        (
+            AuditQuery {
+                outcome: Some("ok".into()),
+                ..all.clone()
+            },
+            vec!["c", "a"],
+            "by outcome",
+        ),
+        (
+            AuditQuery {
+                since_ms: Some(t + 2000),
+                ..all.clone()
+            },
+            vec!["d", "c"],
+            "since a time (inclusive)",
+        ),
+        (
+            AuditQuery {
+                grant_id: Some("g1".into()),
+                outcome: Some("ok".into()),
+                since_ms: Some(t),
+                name: Some("forecast".into()),
+                client_id: Some("client-of-g1".into()),
+                limit: 10,
+            },
+            vec!["a"],
+            "every filter at once",
+        ),
+        (
+            AuditQuery {
+                name: Some("' OR 1=1 --".into()),
+                ..all.clone()
+            },
+            vec![],
+            "a filter is a value, never SQL",
+        ),
+    ];
+    for (query, expected, rule) in cases {
+        assert_eq!(ids(two.audit(&query).await.unwrap()), expected, "{rule}");
+    }
+    assert_eq!(
+        one.purge_audit(t + 2000).await.unwrap(),
+        2,
+        "older than the cut"
+    );
+    assert_eq!(
+        ids(two.audit(&all).await.unwrap()),
+        ["d", "c"],
+        "the rest kept"
+    );
+    assert_eq!(one.purge_audit(t).await.unwrap(), 0, "nothing older");
 }
 
 /// A task's record: any handle reads what another wrote; once final it is
