@@ -197,7 +197,7 @@ async fn the_official_python_sdk_authorizes_and_calls_with_the_users_key() {
 
     assert_eq!(
         report["tools"],
-        serde_json::json!(["generate", "delete_file"]),
+        serde_json::json!(["generate", "delete_file", "verify_key"]),
         "{report:#}"
     );
     let answer = report["text"].as_str().expect("a text result");
@@ -271,7 +271,7 @@ async fn the_python_sdk_speaks_2026_07_28_to_a_cred_server_and_answers_its_quest
     assert_eq!(report["protocol_version"], "2026-07-28", "{report:#}");
     assert_eq!(
         report["tools"],
-        serde_json::json!(["generate", "delete_file"]),
+        serde_json::json!(["generate", "delete_file", "verify_key"]),
         "{report:#}"
     );
     let text = report["text"].as_str().expect("a text result");

@@ -133,6 +133,22 @@ impl OpenAi {
         }
         Ok(format!("{file_id} deleted"))
     }
+
+    /// Check whether an OpenAI API key works, without storing it (say, one
+    /// about to replace yours). A `Secret` argument: clients may mask it, and
+    /// the audit log records it as "[redacted]".
+    #[tool(read_only, open_world)]
+    async fn verify_key(
+        &self,
+        #[arg(description = "The key to try (sk-...)")] api_key: Secret,
+    ) -> gumstack::Result<String> {
+        let creds = OpenAiCreds {
+            api_key,
+            organization: None,
+        };
+        check_key(&creds).await.map_err(gumstack::Error::msg)?;
+        Ok("OpenAI accepts this key".into())
+    }
 }
 
 #[tokio::main]
