@@ -42,8 +42,13 @@ enum Message {
 
 struct Sink {
     sender: mpsc::Sender<Message>,
-    /// Records dropped since the last warning was cleared.
-    dropped: AtomicU64,
+    drops: Arc<Drops>,
+}
+
+/// Records dropped since the last report, and whether it was warned of.
+#[derive(Default)]
+struct Drops {
+    count: AtomicU64,
     warned: AtomicBool,
 }
 
@@ -57,54 +62,72 @@ pub(crate) fn enabled() -> bool {
 /// Record a call, without waiting: a full buffer drops it (counted; the
 /// first drop of a run of them is logged once, with no record in the log).
 pub(super) fn push(entry: Entry, outcome: Outcome, took: Duration) {
-    let Some(sink) = SINK.get() else { return };
-    if sink
-        .sender
-        .try_send(Message::Record(entry, outcome, took))
-        .is_err()
-    {
-        sink.dropped.fetch_add(1, Ordering::Relaxed);
-        if !sink.warned.swap(true, Ordering::Relaxed) {
-            tracing::warn!(
-                "the audit log's buffer is full ({CAPACITY} records): calls are not recorded until the store catches up"
-            );
-        }
+    if let Some(sink) = SINK.get() {
+        sink.push(entry, outcome, took);
     }
 }
 
 /// Start recording calls into `store`, keeping them for `retention`: spawns
 /// the writer (once per process; a second call changes nothing).
 pub(crate) fn install(store: Arc<dyn Store>, retention: Duration) {
-    let (sender, receiver) = mpsc::channel(CAPACITY);
-    let sink = Sink {
-        sender,
-        dropped: AtomicU64::new(0),
-        warned: AtomicBool::new(false),
-    };
-    if SINK.set(sink).is_ok() {
-        tokio::spawn(run(store, retention, receiver));
+    if SINK.get().is_none() {
+        let _ = SINK.set(Sink::start(store, retention));
     }
 }
 
 /// Write every record pushed so far (the server is stopping); waits at most
 /// a few seconds.
 pub(crate) async fn flush() {
-    let Some(sink) = SINK.get() else { return };
-    let (done, written) = oneshot::channel();
-    let asked = tokio::time::timeout(FLUSH_WAIT, async {
-        if sink.sender.send(Message::Flush(done)).await.is_ok() {
-            let _ = written.await;
-        }
-    });
-    if asked.await.is_err() {
-        tracing::warn!(
-            "the audit log was not written within {} s of the shutdown: its last records are lost",
-            FLUSH_WAIT.as_secs()
-        );
+    if let Some(sink) = SINK.get() {
+        sink.flush().await;
     }
 }
 
-async fn run(store: Arc<dyn Store>, retention: Duration, mut receiver: mpsc::Receiver<Message>) {
+impl Sink {
+    fn start(store: Arc<dyn Store>, retention: Duration) -> Self {
+        let (sender, receiver) = mpsc::channel(CAPACITY);
+        let drops = Arc::<Drops>::default();
+        tokio::spawn(run(store, retention, receiver, drops.clone()));
+        Self { sender, drops }
+    }
+
+    fn push(&self, entry: Entry, outcome: Outcome, took: Duration) {
+        if self
+            .sender
+            .try_send(Message::Record(entry, outcome, took))
+            .is_err()
+        {
+            self.drops.count.fetch_add(1, Ordering::Relaxed);
+            if !self.drops.warned.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "the audit log's buffer is full ({CAPACITY} records): calls are not recorded until the store catches up"
+                );
+            }
+        }
+    }
+
+    async fn flush(&self) {
+        let (done, written) = oneshot::channel();
+        let asked = tokio::time::timeout(FLUSH_WAIT, async {
+            if self.sender.send(Message::Flush(done)).await.is_ok() {
+                let _ = written.await;
+            }
+        });
+        if asked.await.is_err() {
+            tracing::warn!(
+                "the audit log was not written within {} s of the shutdown: its last records are lost",
+                FLUSH_WAIT.as_secs()
+            );
+        }
+    }
+}
+
+async fn run(
+    store: Arc<dyn Store>,
+    retention: Duration,
+    mut receiver: mpsc::Receiver<Message>,
+    drops: Arc<Drops>,
+) {
     let ids = Ids::new();
     let mut messages = Vec::with_capacity(BATCH);
     let mut batch = Vec::with_capacity(BATCH);
@@ -125,7 +148,7 @@ async fn run(store: Arc<dyn Store>, retention: Duration, mut receiver: mpsc::Rec
                         Message::Flush(done) => flushed.push(done),
                     }
                 }
-                write(&*store, &mut batch).await;
+                write(&*store, &mut batch, &drops).await;
                 for done in flushed {
                     let _ = done.send(());
                 }
@@ -142,7 +165,7 @@ async fn run(store: Arc<dyn Store>, retention: Duration, mut receiver: mpsc::Rec
     }
 }
 
-async fn write(store: &dyn Store, batch: &mut Vec<AuditRecord>) {
+async fn write(store: &dyn Store, batch: &mut Vec<AuditRecord>, drops: &Drops) {
     if batch.is_empty() {
         return;
     }
@@ -153,14 +176,10 @@ async fn write(store: &dyn Store, batch: &mut Vec<AuditRecord>) {
         );
     }
     batch.clear();
-    if let Some(sink) = SINK.get() {
-        let dropped = sink.dropped.swap(0, Ordering::Relaxed);
-        if dropped > 0 {
-            tracing::warn!(
-                "{dropped} calls were not recorded in the audit log (its buffer was full)"
-            );
-            sink.warned.store(false, Ordering::Relaxed);
-        }
+    let dropped = drops.count.swap(0, Ordering::Relaxed);
+    if dropped > 0 {
+        tracing::warn!("{dropped} calls were not recorded in the audit log (its buffer was full)");
+        drops.warned.store(false, Ordering::Relaxed);
     }
 }
 
@@ -315,6 +334,67 @@ mod tests {
             assert!(!row.contains("hash-of-the-token"), "{rule}: {row}");
             assert!(seen.insert(r.id), "{rule}: ids are unique");
         }
+    }
+
+    /// A full buffer drops and counts, and a flush writes everything kept (a
+    /// writer of the test's own: the installed one is once per process).
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_full_buffer_drops_new_records_and_a_flush_writes_the_rest() {
+        let dir = std::env::temp_dir().join(format!(
+            "gumstack-audit-{}-{}",
+            std::process::id(),
+            crate::crypto::random()
+        ));
+        let store: Arc<dyn Store> = Arc::new(crate::store::open(&dir).await.unwrap());
+        let sink = Sink::start(store.clone(), Duration::from_secs(3600));
+        let entry = |n: usize| Entry {
+            at_ms: now_ms(),
+            caller: None,
+            kind: Kind::Tool,
+            name: format!("tool-{n}"),
+            arguments: "{}".into(),
+        };
+        // One thread: the writer runs only once this test awaits, so the
+        // buffer fills.
+        for n in 0..CAPACITY + 10 {
+            sink.push(entry(n), Outcome::Ok, Duration::from_micros(1));
+        }
+        assert_eq!(
+            sink.drops.count.load(Ordering::Relaxed),
+            10,
+            "past the capacity"
+        );
+        assert!(sink.drops.warned.load(Ordering::Relaxed), "warned once");
+        sink.flush().await;
+        let query = crate::store::AuditQuery {
+            limit: u32::MAX,
+            ..Default::default()
+        };
+        let written = store.audit(&query).await.unwrap();
+        assert_eq!(written.len(), CAPACITY, "everything kept is written");
+        assert_eq!(
+            written.last().unwrap().name,
+            "tool-0",
+            "the first ones kept"
+        );
+        assert_eq!(
+            sink.drops.count.load(Ordering::Relaxed),
+            0,
+            "the drops reported"
+        );
+        sink.push(entry(0), Outcome::Panic, Duration::ZERO);
+        sink.flush().await;
+        let query = crate::store::AuditQuery {
+            outcome: Some("panic".into()),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            store.audit(&query).await.unwrap().len(),
+            1,
+            "recording goes on"
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
