@@ -1437,6 +1437,20 @@ async fn audit_records_are_appended_filtered_and_purged(place: Place) {
         "the rest kept"
     );
     assert_eq!(one.purge_audit(t).await.unwrap(), 0, "nothing older");
+    // A batch larger than one statement's rows.
+    let many: Vec<AuditRecord> = (0..130)
+        .map(|i| audit(&format!("m{i:03}"), t + 10_000 + i, None, "bulk", "ok"))
+        .collect();
+    one.put_audit(&many).await.unwrap();
+    let bulk = AuditQuery {
+        name: Some("bulk".into()),
+        limit: 1000,
+        ..AuditQuery::default()
+    };
+    let read = two.audit(&bulk).await.unwrap();
+    assert_eq!(read.len(), 130, "every row of a large batch");
+    assert_eq!(read[0], many[129], "the last, newest first");
+    assert_eq!(read[129], many[0]);
 }
 
 /// A task's record: any handle reads what another wrote; once final it is

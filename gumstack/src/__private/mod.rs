@@ -31,6 +31,8 @@ pub use rounds::Rounds;
 pub use tasks::{cancel_task, get_task, update_task};
 pub use user_type::*;
 
+/// For the benchmark of what auditing adds to a call (`benches/audit.rs`).
+pub use crate::audit::{Call as AuditCall, Outcome as AuditOutcome, flush as audit_flush};
 pub use crate::completion::{
     CompletionOutput, IntoCompletion, UncheckedCompletion, completion_error, no_completion,
 };
@@ -50,3 +52,12 @@ pub use crate::tools::{
         IntoContent, IntoStructured, NoSchema, Output, OutputSchema, StructuredSchema, tool_error,
     },
 };
+
+/// Start the audit writer on `store` (what `serve` does for `cred` and
+/// `oauth` servers), for the benchmark of its cost (`benches/audit.rs`).
+pub fn audit_install(
+    store: std::sync::Arc<dyn crate::store::Store>,
+    retention: std::time::Duration,
+) {
+    crate::audit::install(store, retention);
+}

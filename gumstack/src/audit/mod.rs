@@ -24,9 +24,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use encode::tool_secrets;
-pub(crate) use writer::{flush, install};
+pub use writer::flush;
+pub(crate) use writer::install;
 
-pub(crate) use kinds::{Caller, Kind, Outcome, now_ms};
+pub(crate) use kinds::now_ms;
+pub use kinds::{Caller, Kind, Outcome};
 
 /// A call being audited, from its start to [`Call::end`]. Dropped without
 /// `end` (a round that ends with questions, a call that became a task), it
@@ -59,7 +61,6 @@ impl Call {
 
     /// Record at once a tool call the host refused before running it (the
     /// caller's scope does not allow it, say).
-    #[allow(dead_code)] // for the scope check of `tools/call`
     pub fn refused(
         tools: &'static [rmcp::model::Tool],
         name: &str,

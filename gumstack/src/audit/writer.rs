@@ -77,7 +77,7 @@ pub(crate) fn install(store: Arc<dyn Store>, retention: Duration) {
 
 /// Write every record pushed so far (the server is stopping); waits at most
 /// a few seconds.
-pub(crate) async fn flush() {
+pub async fn flush() {
     if let Some(sink) = SINK.get() {
         sink.flush().await;
     }

@@ -939,23 +939,50 @@ impl Store for SqlStore {
     }
 
     async fn put_audit(&self, records: &[AuditRecord]) -> Result<()> {
+        // Many rows a statement: one statement per row would bound the log
+        // to a few tens of thousands of calls a second.
+        const ROWS: usize = 64;
         if records.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        for r in records {
-            sqlx::query("INSERT INTO audit (id, at_ms, grant_id, client_id, kind, name, arguments, duration_us, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING")
-                .bind(&r.id)
-                .bind(r.at_ms)
-                .bind(&r.grant_id)
-                .bind(&r.client_id)
-                .bind(&r.kind)
-                .bind(&r.name)
-                .bind(&r.arguments)
-                .bind(r.duration_us)
-                .bind(&r.outcome)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in records.chunks(ROWS) {
+            let mut sql = String::from(
+                "INSERT INTO audit (id, at_ms, grant_id, client_id, kind, name, arguments, duration_us, outcome) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let n = i * 9;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8,
+                    n + 9
+                ));
+            }
+            sql.push_str(" ON CONFLICT (id) DO NOTHING");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                query = query
+                    .bind(&r.id)
+                    .bind(r.at_ms)
+                    .bind(&r.grant_id)
+                    .bind(&r.client_id)
+                    .bind(&r.kind)
+                    .bind(&r.name)
+                    .bind(&r.arguments)
+                    .bind(r.duration_us)
+                    .bind(&r.outcome);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
