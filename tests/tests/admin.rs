@@ -439,11 +439,12 @@ async fn none_servers_offer_no_operator_commands() {
     assert!(help.contains("serve"), "{help}");
     // The about line is the server's name (and its instructions, if any).
     assert!(help.starts_with("weather: "), "{help}");
-    for command in ["grants", "rotate-key", "login", "logout"] {
+    for command in ["grants", "rotate-key", "login", "logout", "audit"] {
         assert!(!help.contains(command), "{command}: {help}");
     }
     for args in [
         &["grants", "list"][..],
+        &["audit"],
         &["rotate-key"],
         &["login"],
         &["logout"],
@@ -460,25 +461,27 @@ async fn none_servers_offer_no_operator_commands() {
     for name in ["openai", "oauth2"] {
         let help = run_example(name, &[], &["--help"]).await;
         let help = String::from_utf8_lossy(&help.stdout);
-        for command in ["grants", "rotate-key", "login", "logout"] {
+        for command in ["grants", "rotate-key", "login", "logout", "audit"] {
             assert!(help.contains(command), "{command}: {help}");
         }
         assert!(help.starts_with(&format!("{name}: ")), "{help}");
     }
     // Pointed at a directory with no store, they say so and create nothing.
     let dir = tempfile::tempdir().unwrap();
-    let output = run_example(
-        "openai",
-        &[("GUMSTACK_DATA_DIR", dir.path().to_str().unwrap())],
-        &["grants", "list"],
-    )
-    .await;
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("there is no store of openai in"),
-        "{stderr}"
-    );
+    for args in [&["grants", "list"][..], &["audit"]] {
+        let output = run_example(
+            "openai",
+            &[("GUMSTACK_DATA_DIR", dir.path().to_str().unwrap())],
+            args,
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("there is no store of openai in"),
+            "{args:?}: {stderr}"
+        );
+    }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 

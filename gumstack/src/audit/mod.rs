@@ -119,3 +119,80 @@ impl Call {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A log written into memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn tools() -> &'static [rmcp::model::Tool] {
+        let schema = crate::__private::InputSchema::new()
+            .param::<String>("city", None, true)
+            .param::<crate::Secret>("key", None, true)
+            .finish();
+        Box::leak(Box::new([rmcp::model::Tool::new("forecast", "", schema)]))
+    }
+
+    #[test]
+    fn each_call_has_a_span_with_its_fields_and_never_its_arguments() {
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter("gumstack::audit=debug")
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let arguments = serde_json::json!({"city": "Paris", "key": "sk-in-the-span?"});
+        let arguments = arguments.as_object().unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            let call = Call::tool(tools(), "forecast", arguments, None);
+            assert!(!call.span().is_disabled());
+            call.end(Outcome::ToolError);
+            Call::refused(tools(), "forecast", arguments, None);
+        });
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        let closes: Vec<&str> = text.lines().filter(|l| l.contains("close")).collect();
+        assert_eq!(closes.len(), 2, "{text}");
+        for (line, outcome) in closes.iter().zip(["tool_error", "refused"]) {
+            for field in [
+                "kind=\"tool\"",
+                "tool=\"forecast\"",
+                "grant=\"local\"",
+                &format!("outcome=\"{outcome}\""),
+                "duration_ms=",
+            ] {
+                assert!(line.contains(field), "{field} in {line}");
+            }
+        }
+        assert!(
+            !text.contains("sk-in-the-span") && !text.contains("Paris"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn without_a_writer_nothing_is_encoded_and_without_a_span_no_clock_read() {
+        let arguments = serde_json::Map::new();
+        let call = Call::tool(tools(), "forecast", &arguments, None);
+        // (Whether the span is off depends on the subscribers other tests of
+        // this process registered: tracing caches a callsite's interest.)
+        assert!(call.entry.is_none(), "no writer in this process");
+        assert_eq!(call.started.is_none(), call.span().is_disabled());
+    }
+}

@@ -70,7 +70,7 @@ pub(crate) enum Command<L: Args> {
     /// Check a deployment from outside as a client meets it, then authorize
     /// as one; one line per problem with its fix, exit status 1 if any.
     Diagnose(Diagnose),
-    /// `login`, `logout`, `grants`, `rotate-key`: added by `parse_for` where
+    /// `login`, `logout`, `grants`, `rotate-key`, `audit`: added by `parse_for` where
     /// the mode has grants.
     #[command(skip)]
     Admin(super::admin::Admin<DataOpts, L>),
