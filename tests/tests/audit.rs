@@ -196,3 +196,41 @@ async fn every_call_is_recorded_with_its_caller_and_outcome_and_secrets_redacted
     let _ = server.server.child.wait().await;
     assert_eq!(rows(server.data_dir.path(), "audit").await, 4, "no new row");
 }
+
+#[tokio::test]
+async fn follow_prints_calls_as_they_are_recorded() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let server = CredServer::start().await;
+    let app = OAuthClient::register_named(server.url(), "Followed").await;
+    let (token, _) = app.tokens(&[("api_key", USERS_KEY)]).await;
+    let client = connect_with_token(server.url(), &token).await;
+    assert_eq!(generate(&client, "before").await.is_error, Some(false));
+
+    let dir = server.data_dir.path().to_str().unwrap();
+    let env = [
+        ("GUMSTACK_DATA_DIR", dir),
+        ("GUMSTACK_SECRET_KEY", TEST_KEY),
+    ];
+    let mut follow = gumstack_tests::example("openai", &env)
+        .args(["audit", "--follow", "--json", "--tool", "generate"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("audit --follow");
+    let mut lines = BufReader::new(follow.stdout.take().unwrap()).lines();
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(15), lines.next_line())
+            .await
+            .expect("a line within 15 s")
+            .unwrap()
+            .expect("audit --follow keeps running")
+    };
+    // What was there, then what comes (batched, polled every second).
+    let first: Value = serde_json::from_str(&next().await).unwrap();
+    assert_eq!(first["arguments"]["prompt"], "before");
+    for prompt in ["after 1", "after 2"] {
+        assert_eq!(generate(&client, prompt).await.is_error, Some(false));
+        let line: Value = serde_json::from_str(&next().await).unwrap();
+        assert_eq!(line["arguments"]["prompt"], prompt, "{line}");
+    }
+    let _ = follow.kill().await;
+}
