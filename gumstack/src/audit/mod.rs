@@ -3,8 +3,8 @@
 //! a `tracing` span per call with the same fields.
 //!
 //! Recording is off the hot path: a call builds its record (the arguments
-//! encoded once, `Secret` ones redacted, cut at [`MAX_ARGUMENTS`]) and pushes
-//! it into a bounded buffer without waiting; a background task ([`writer`])
+//! encoded once, `Secret` ones redacted, cut at 4 KiB: `encode`) and pushes
+//! it into a bounded buffer without waiting; a background task (`writer`)
 //! writes the buffer to the store in batches and purges records older than
 //! the retention. A full buffer drops records (counted, with one warning)
 //! rather than slow calls down. No credential is ever recorded: credentials
