@@ -129,6 +129,8 @@ pub fn call_tool<'a, S: Server>(
         }
         rounds.receive().await?;
         if let Some(link) = step_up {
+            let caller = grant.as_ref().map(|g| g.record().clone());
+            audit::Call::refused(S::tools(), &name, &arguments, caller);
             let result = step_up::offer(&link, &name, &ctx).await;
             return match rounds.finish(result, true)? {
                 Outcome::Done(result) => Ok(result.into()),
