@@ -250,6 +250,23 @@ async fn a_tool_beyond_the_grant_is_refused_with_a_step_up_that_keeps_the_grant(
     // Refused a second time, the first token gets a link instead (see below).
     let again = call(url, &first, "add_note", json!({"text": "x"})).await;
     assert!(link_in(&again).contains("/auth/reconnect?id="));
+    // The audit log has that call as refused (the 403 before it never
+    // reached the tool); it is written in the background, so wait a little.
+    let pool = gumstack_tests::store_file(s.dir.path()).await;
+    let mut refused = 0;
+    for _ in 0..50 {
+        (refused,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit WHERE name = 'add_note' AND outcome = 'refused'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if refused > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(refused, 1, "the step-up answer is audited as refused");
 }
 
 #[tokio::test]
