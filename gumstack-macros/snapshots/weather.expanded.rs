@@ -277,7 +277,9 @@ const _: () = {
             ::gumstack::__private::rmcp::model::ListToolsResult,
             ::gumstack::__private::rmcp::ErrorData,
         > {
-            ::core::result::Result::Ok(::gumstack::__private::list_tools::<Self>())
+            ::core::result::Result::Ok(
+                ::gumstack::__private::list_tools::<Self>(&_context).await,
+            )
         }
         fn call_tool(
             &self,

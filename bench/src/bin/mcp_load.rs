@@ -69,6 +69,7 @@ enum Section {
     Auth,
     Protocol,
     Ceiling,
+    Access,
     Replicas,
     Cold,
     Memory,
@@ -82,6 +83,7 @@ impl Section {
             "auth" => Section::Auth,
             "protocol" => Section::Protocol,
             "ceiling" => Section::Ceiling,
+            "access" => Section::Access,
             "replicas" => Section::Replicas,
             "cold" => Section::Cold,
             "memory" => Section::Memory,
@@ -153,7 +155,7 @@ impl Opts {
 
 fn usage(arg: &str) -> ! {
     eprintln!(
-        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--rows TEXT] [--only latency|auth|protocol|ceiling|replicas|cold|memory|build]"
+        "unexpected argument `{arg}`\nusage: mcp_load [--calls N] [--cold N] [--sessions N] [--build-runs N | --no-build] [--rows TEXT] [--only latency|auth|protocol|ceiling|access|replicas|cold|memory|build]"
     );
     std::process::exit(2);
 }
@@ -537,12 +539,21 @@ async fn latency(opts: &Opts) -> Result<(), BoxError> {
 
 /// `gum_cred` on a fresh store in a temp directory.
 async fn start_gum_cred(stateless: bool) -> Result<HttpServer, BoxError> {
+    start_gum_cred_with(stateless, &[]).await
+}
+
+/// `gum_cred` on a fresh store, with these settings too.
+async fn start_gum_cred_with(
+    stateless: bool,
+    extra: &[(&str, &str)],
+) -> Result<HttpServer, BoxError> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().to_str().ok_or("non-UTF-8 temp dir")?.to_owned();
-    let env = [
+    let mut env = vec![
         ("GUMSTACK_DATA_DIR", path.as_str()),
         ("GUMSTACK_SECRET_KEY", BENCH_SEAL_KEY),
     ];
+    env.extend_from_slice(extra);
     start_http_with(Which::GumCred, stateless, &[], &env, Some(dir)).await
 }
 
@@ -1030,6 +1041,83 @@ async fn ceiling(opts: &Opts) -> Result<(), BoxError> {
 // ---------------------------------------------------------------------------
 // One replica against two on a shared PostgreSQL database
 
+/// What the permission groups and the audit log cost a tool call over HTTP:
+/// `gum_cred` with both off (no permissions file, `GUMSTACK_AUDIT_RETENTION=0`)
+/// against both on (a file whose groups every caller is checked against, and
+/// every call recorded in the store), side by side, 2026-07-28 calls with
+/// bearer auth, the runs of the two interleaved. (The step-up gate needs an
+/// `oauth` server with scopes: its per-call cost is `cargo bench -p gumstack
+/// --bench scopes`.)
+async fn access(opts: &Opts) -> Result<(), BoxError> {
+    const CONNECTIONS: [usize; 2] = [1, 8];
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("permissions.yaml");
+    // Every caller is in no group, so the default decides: the check runs
+    // in full (a grant read once, then the cached answer) and allows the call.
+    std::fs::write(
+        &file,
+        "default: everyone\ngroups:\n  everyone:\n    tools: [get_alerts]\n  admins:\n    tools: [\"*\"]\n    members: [\"client:nobody\"]\n",
+    )?;
+    let file = file.to_str().ok_or("non-UTF-8 temp dir")?;
+    let no_audit = ("GUMSTACK_AUDIT_RETENTION", "0");
+    let audit = ("GUMSTACK_AUDIT_RETENTION", "30d");
+    let groups = ("GUMSTACK_PERMISSIONS", file);
+    let settings: [(&str, Vec<(&str, &str)>); 4] = [
+        ("off", vec![no_audit]),
+        ("permission groups", vec![no_audit, groups]),
+        ("audit log", vec![audit]),
+        ("both", vec![audit, groups]),
+    ];
+    let max = CONNECTIONS.into_iter().max().unwrap_or(1);
+    let mut servers = Vec::new();
+    for (name, env) in &settings {
+        let server = start_gum_cred_with(false, env).await?;
+        let tokens = gumstack_tokens(&server.url, max).await;
+        servers.push((*name, server, tokens));
+    }
+    println!(
+        "### Permission groups and audit log, on against off (`gum_cred`, bearer auth, 2026-07-28 calls; {} calls per connection after {WARMUP_CALLS} warm-up calls; median of 5 runs, the servers' runs interleaved)\n",
+        opts.calls
+    );
+    println!("| on | connections | calls/s | × off | p50 µs | p99 µs |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for connections in CONNECTIONS {
+        let mut runs: Vec<Vec<Stats>> = servers.iter().map(|_| Vec::new()).collect();
+        for _ in 0..5 {
+            for ((_, server, tokens), runs) in servers.iter().zip(&mut runs) {
+                runs.push(
+                    raw_load(
+                        &server.url,
+                        connections,
+                        opts.calls,
+                        Some(tokens),
+                        Revision::Modern,
+                    )
+                    .await?,
+                );
+            }
+        }
+        let medians: Vec<Stats> = runs
+            .into_iter()
+            .map(|mut r| {
+                r.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
+                r.swap_remove(2)
+            })
+            .collect();
+        for ((name, _, _), s) in servers.iter().zip(&medians) {
+            println!(
+                "| {name} | {connections} | {:.0} | {} | {} | {} |",
+                s.throughput,
+                ratio(s.throughput, medians[0].throughput),
+                us(s.p50),
+                us(s.p99),
+            );
+        }
+    }
+    println!();
+    Ok(())
+}
+
 /// A `gum_cred` replica at `port` on the shared database `database`; `public` is
 /// the issuer and the audience of every token, the same on every replica (the
 /// load balancer's URL in production).
@@ -1440,6 +1528,7 @@ async fn main() -> Result<(), BoxError> {
         Section::Auth,
         Section::Protocol,
         Section::Ceiling,
+        Section::Access,
         Section::Replicas,
         Section::Cold,
     ]) {
@@ -1467,6 +1556,10 @@ async fn main() -> Result<(), BoxError> {
     if opts.runs(Section::Ceiling) {
         eprintln!("against the machine's ceiling...");
         ceiling(&opts).await?;
+    }
+    if opts.runs(Section::Access) {
+        eprintln!("permission groups and audit log, on against off...");
+        access(&opts).await?;
     }
     if opts.runs(Section::Replicas) {
         eprintln!("one replica vs two on PostgreSQL...");

@@ -19,7 +19,10 @@ use super::{
 use crate::{
     Server, audit,
     context::{ServerState, exchange::Outcome, tasks::TaskSupport},
-    host::step_up::{self, StepUpLink},
+    host::{
+        permissions,
+        step_up::{self, StepUpLink},
+    },
     telemetry::{self, ToolOutcome},
 };
 
@@ -65,8 +68,24 @@ pub fn server_config<S: Server>(features: Features) -> ServerConfig {
     }
 }
 
-pub fn list_tools<S: Server>() -> ListToolsResult {
-    ListToolsResult::with_all_items(S::tools().to_vec())
+/// The tools the caller may call: all of them, unless the operator's
+/// permission groups say otherwise.
+pub async fn list_tools<S: Server>(
+    context: &rmcp::service::RequestContext<rmcp::RoleServer>,
+) -> ListToolsResult {
+    let identity = context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::auth_server::Identity>());
+    let tools = match permissions::allowed(identity).await {
+        None => S::tools().to_vec(),
+        Some(allowed) => S::tools()
+            .iter()
+            .filter(|t| allowed.may_call(&t.name))
+            .cloned()
+            .collect(),
+    };
+    ListToolsResult::with_all_items(tools)
 }
 
 pub fn get_tool<S: Server>(name: &str) -> Option<Tool> {
@@ -128,14 +147,29 @@ pub fn call_tool<'a, S: Server>(
             ));
         }
         rounds.receive().await?;
-        if let Some(link) = step_up {
+        // Refused before anything runs: by the operator's permission groups,
+        // or for scopes the client did not authorize again for (the HTTP
+        // host's step-up gate answers with a link).
+        let refusal = match permissions::allowed(grant.as_ref()).await {
+            Some(allowed)
+                if !allowed.may_call(&name) && S::tools().iter().any(|t| t.name == name) =>
+            {
+                Some(crate::tools::output::tool_error(permissions::refusal(
+                    &allowed, &name,
+                )))
+            }
+            _ => match &step_up {
+                Some(link) => Some(step_up::offer(link, &name, &ctx).await),
+                None => None,
+            },
+        };
+        if let Some(result) = refusal {
             let caller = grant.as_ref().map(|g| g.record().clone());
             audit::Call::refused(S::tools(), &name, &arguments, caller);
-            let result = step_up::offer(&link, &name, &ctx).await;
             return match rounds.finish(result, true)? {
                 Outcome::Done(result) => Ok(result.into()),
                 Outcome::Input(input) => Ok(input.into()),
-                Outcome::Task => Err(ErrorData::internal_error("a step-up link is no task", None)),
+                Outcome::Task => Err(ErrorData::internal_error("a refusal is no task", None)),
             };
         }
         let start = |arguments| tasks::Start {

@@ -20,6 +20,11 @@ use crate::store::{AuditRecord, Store};
 pub(super) const CAPACITY: usize = 8192;
 /// The most records written in one transaction.
 const BATCH: usize = 512;
+/// How long the writer waits for more records after the first of a batch:
+/// one write for what arrives within it, not one per wake-up (under load a
+/// wake-up finds a handful, and each write is a transaction). A crash loses
+/// at most this much; a clean stop flushes.
+const LINGER: Duration = Duration::from_millis(100);
 /// How often records past the retention are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// How long a stopping server waits for the last records to be written.
@@ -139,6 +144,7 @@ async fn run(
                 if received == 0 {
                     return;
                 }
+                let closed = linger(&mut receiver, &mut messages).await;
                 let mut flushed = Vec::new();
                 for message in messages.drain(..) {
                     match message {
@@ -152,6 +158,9 @@ async fn run(
                 for done in flushed {
                     let _ = done.send(());
                 }
+                if closed {
+                    return;
+                }
             }
             _ = purge.tick() => {
                 let before = now_ms().saturating_sub(retention.as_millis() as i64);
@@ -163,6 +172,21 @@ async fn run(
             }
         }
     }
+}
+
+/// Gather more of a batch for up to [`LINGER`], unless a flush is asked for;
+/// whether the channel closed meanwhile.
+async fn linger(receiver: &mut mpsc::Receiver<Message>, messages: &mut Vec<Message>) -> bool {
+    let deadline = tokio::time::Instant::now() + LINGER;
+    while messages.len() < BATCH && !messages.iter().any(|m| matches!(m, Message::Flush(_))) {
+        let room = BATCH - messages.len();
+        match tokio::time::timeout_at(deadline, receiver.recv_many(messages, room)).await {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    false
 }
 
 async fn write(store: &dyn Store, batch: &mut Vec<AuditRecord>, drops: &Drops) {

@@ -28,6 +28,11 @@ impl Identity {
         &self.0.grant_id
     }
 
+    /// The MCP client the token was issued to.
+    pub fn client_id(&self) -> &str {
+        &self.0.client_id
+    }
+
     /// The hash the token is stored under.
     pub fn token_hash(&self) -> &str {
         &self.0.token_hash

@@ -27,6 +27,7 @@ pub(crate) const KNOWN_SETTINGS: &[&str] = &[
     "GUMSTACK_SHUTDOWN_GRACE",
     "GUMSTACK_METRICS",
     "GUMSTACK_AUDIT_RETENTION",
+    "GUMSTACK_PERMISSIONS",
 ];
 
 #[derive(Parser, Debug)]
@@ -214,6 +215,10 @@ pub(crate) struct Serve {
         value_parser = super::audit::duration
     )]
     pub audit_retention: std::time::Duration,
+    /// The permission groups: which users may call which tools (YAML, read at
+    /// start-up and again on SIGHUP). Without it every user may call every tool.
+    #[arg(long, value_name = "FILE", env = "GUMSTACK_PERMISSIONS")]
+    pub permissions: Option<std::path::PathBuf>,
     /// For tests only: accept client metadata documents over http and on private
     /// addresses. Refused unless the public URL is a loopback address.
     #[arg(long, env = "GUMSTACK_TEST_MODE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]
@@ -235,6 +240,7 @@ pub(crate) struct HttpSettings {
     pub max_connections: usize,
     pub header_timeout: std::time::Duration,
     pub shutdown_grace: std::time::Duration,
+    pub permissions: Option<std::path::PathBuf>,
 }
 
 impl Serve {
@@ -292,6 +298,7 @@ impl Serve {
             max_connections: self.max_connections,
             header_timeout: std::time::Duration::from_secs(self.header_timeout),
             shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace),
+            permissions: self.permissions.clone(),
         })
     }
 }

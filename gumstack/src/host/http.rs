@@ -22,7 +22,7 @@ use super::{
     cli::HttpSettings,
     creds,
     direct::{self, Direct},
-    health, listener,
+    health, listener, permissions,
     shutdown::{self, InFlight},
     step_up::{self, StepUp},
 };
@@ -64,6 +64,15 @@ where
         tracing::warn!("test mode: client metadata documents are fetched from any address");
     }
     creds::set_issuer(&issuer);
+    if let Some(path) = &settings.permissions {
+        let tools = S::tools().iter().map(|t| t.name.to_string()).collect();
+        permissions::install(
+            path.clone(),
+            tools,
+            S::Auth::vault(&state).map(|vault| vault.store().clone()),
+        )?;
+        reload_on_hangup()?;
+    }
 
     let shutdown = CancellationToken::new();
     let mut config = StreamableHttpServerConfig::default()
@@ -356,6 +365,18 @@ where
         _ => response,
     };
     shutdown::hold(response, call)
+}
+
+/// `SIGHUP` reads the permission groups again.
+fn reload_on_hangup() -> Result<()> {
+    let mut hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .map_err(|e| Error::config(format!("cannot listen for SIGHUP: {e}")))?;
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            permissions::reload();
+        }
+    });
+    Ok(())
 }
 
 /// In front of the authorization routes: a body of at most `limit` bytes.

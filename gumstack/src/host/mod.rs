@@ -14,6 +14,7 @@ mod http;
 mod listener;
 mod metrics;
 mod modes;
+pub(crate) mod permissions;
 mod reconnect;
 mod shutdown;
 pub(crate) mod step_up;
@@ -39,6 +40,14 @@ where
     match cli.command {
         Command::Config => {
             print!("{}", config::render::<S>());
+            // The operator's permission groups, as the server would read them.
+            if let Some(path) = std::env::var_os("GUMSTACK_PERMISSIONS") {
+                let tools: Vec<&str> = S::tools().iter().map(|t| t.name.as_ref()).collect();
+                print!(
+                    "{}",
+                    permissions::read(std::path::Path::new(&path), &tools)?.render()
+                );
+            }
             Ok(())
         }
         Command::Serve(serve) => serve_with(server, serve).await,

@@ -324,7 +324,7 @@ pub fn server(server: &Server, item: &ItemImpl) -> TokenStream {
                     _request: ::core::option::Option<#p::rmcp::model::PaginatedRequestParams>,
                     _context: #p::rmcp::service::RequestContext<#p::rmcp::RoleServer>,
                 ) -> ::core::result::Result<#p::rmcp::model::ListToolsResult, #p::rmcp::ErrorData> {
-                    ::core::result::Result::Ok(#p::list_tools::<Self>())
+                    ::core::result::Result::Ok(#p::list_tools::<Self>(&_context).await)
                 }
 
                 // Not `async fn`: the future rmcp boxes is `__private::call_tool`'s
