@@ -169,3 +169,16 @@ async fn a_bad_file_stops_start_up_and_config_prints_the_groups() {
         "{printed}"
     );
 }
+
+#[tokio::test]
+async fn a_server_without_users_refuses_a_permissions_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("permissions.yaml");
+    std::fs::write(&file, "groups:\n  all:\n    tools: [\"*\"]\n").unwrap();
+    let env = [
+        ("WEATHER_API_KEY", "k"),
+        ("GUMSTACK_PERMISSIONS", file.to_str().unwrap()),
+    ];
+    let error = start_up_error("weather", &env, &["serve", "--http", "127.0.0.1:0"]).await;
+    assert!(error.contains("a `none` server has no users"), "{error}");
+}

@@ -611,6 +611,9 @@ async fn a_client_that_does_not_step_up_gets_a_link_that_widens_its_token() {
         link.starts_with(&format!("{base}/auth/reconnect?id=")),
         "{link}"
     );
+    // Called again and again: the same link, one pending authorization.
+    assert_eq!(link_in(&add().await), link);
+    assert_eq!(link_in(&add().await), link);
 
     // In another browser the link does nothing.
     let stranger = gumstack_tests::oauth::Browser::default();

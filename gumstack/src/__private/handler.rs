@@ -160,7 +160,12 @@ pub fn call_tool<'a, S: Server>(
             }
             _ => match &step_up {
                 Some(link) => Some(step_up::offer(link, &name, &ctx).await),
-                None => None,
+                // The gate in front of `/mcp` read the tool's name from the
+                // body on its own; here it is the name rmcp dispatched, so a
+                // body read two ways cannot reach a tool past its scopes.
+                None => {
+                    lacking_scopes::<S>(grant.as_ref(), &name).map(crate::tools::output::tool_error)
+                }
             },
         };
         if let Some(result) = refusal {
@@ -222,6 +227,23 @@ pub fn call_tool<'a, S: Server>(
             },
         }
     }
+}
+
+/// Why the caller's token may not call tool `name`, when it lacks scopes
+/// the tool needs.
+fn lacking_scopes<S: Server>(
+    grant: Option<&crate::auth_server::Identity>,
+    name: &str,
+) -> Option<String> {
+    let needed = S::__tool_scopes(name);
+    let granted = grant?.scope();
+    let missing = crate::scopes::missing(granted, needed, S::__scope_table());
+    (!missing.is_empty()).then(|| {
+        format!(
+            "`{name}` needs the scopes {}, which this authorization lacks: authorize again with them",
+            missing.join(", ")
+        )
+    })
 }
 
 /// What telemetry counts a call's outcome as.

@@ -65,6 +65,13 @@ where
     }
     creds::set_issuer(&issuer);
     if let Some(path) = &settings.permissions {
+        // Groups name users: a server without authorization has none.
+        if S::Auth::vault(&state).is_none() {
+            return Err(Error::config(format!(
+                "--permissions {} (GUMSTACK_PERMISSIONS): a `none` server has no users to put in groups; permission groups need `auth = cred` or `oauth`",
+                path.display()
+            )));
+        }
         let tools = S::tools().iter().map(|t| t.name.to_string()).collect();
         permissions::install(
             path.clone(),

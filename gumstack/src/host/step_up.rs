@@ -45,8 +45,17 @@ pub(crate) struct StepUp {
     needs: fn(&str) -> &'static [Scope],
     /// Where links are kept (the grants' store).
     store: Option<Arc<dyn Store>>,
-    /// (token hash, tool) -> when it was refused.
-    refused: Mutex<HashMap<(String, String), Instant>>,
+    /// (token hash, tool) -> its last refusal.
+    refused: Mutex<HashMap<(String, String), Refusal>>,
+}
+
+/// The last refusal of one token for one tool.
+struct Refusal {
+    at: Instant,
+    /// The link it was answered with: given again while it works, so a
+    /// client calling in a loop opens one pending authorization, not one
+    /// per call.
+    link: Option<StepUpLink>,
 }
 
 /// What the gate decided about a request.
@@ -117,11 +126,17 @@ impl StepUp {
             return Verdict::Go;
         };
         let missing = missing.join(" ");
-        if self.refused_before(identity.token_hash(), &name)
-            && let Some(link) = self.link(identity, &missing).await
-        {
-            tracing::info!(tool = %name, %missing, "the client did not step up: answered with a link");
-            return Verdict::Link(link);
+        let key = (identity.token_hash().to_owned(), name.clone().into_owned());
+        if let Some(earlier) = self.refused_before(&key) {
+            let link = match earlier {
+                Some(link) if self.still_open(&link).await => Some(link),
+                _ => self.link(identity, &missing).await,
+            };
+            if let Some(link) = link {
+                self.remember(&key, &link);
+                tracing::info!(tool = %name, %missing, "the client did not step up: answered with a link");
+                return Verdict::Link(link);
+            }
         }
         tracing::info!(tool = %name, %missing, "refused a tool call: the token lacks scopes (step-up asked)");
         let missing: Vec<&str> = missing.split(' ').collect();
@@ -144,19 +159,45 @@ impl StepUp {
         (!missing.is_empty()).then_some((name, missing))
     }
 
-    /// Whether this token was refused this tool within [`REMEMBERED`]; the
-    /// refusal is remembered from now either way.
-    fn refused_before(&self, token_hash: &str, tool: &str) -> bool {
+    /// `Some` (with the link it was answered with, if any) when this token
+    /// was refused this tool within [`REMEMBERED`]; the refusal is
+    /// remembered from now either way.
+    fn refused_before(&self, key: &(String, String)) -> Option<Option<StepUpLink>> {
         let now = Instant::now();
         let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
         if refused.len() >= MAX_REMEMBERED {
-            refused.retain(|_, at| now.duration_since(*at) < REMEMBERED / 2);
+            refused.retain(|_, r| now.duration_since(r.at) < REMEMBERED / 2);
             if refused.len() >= MAX_REMEMBERED {
                 refused.clear();
             }
         }
-        let before = refused.insert((token_hash.to_owned(), tool.to_owned()), now);
-        before.is_some_and(|at| now.duration_since(at) < REMEMBERED)
+        let before = refused.insert(
+            key.clone(),
+            Refusal {
+                at: now,
+                link: None,
+            },
+        )?;
+        (now.duration_since(before.at) < REMEMBERED).then_some(before.link)
+    }
+
+    fn remember(&self, key: &(String, String), link: &StepUpLink) {
+        let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(refusal) = refused.get_mut(key) {
+            refusal.link = Some(link.clone());
+        }
+    }
+
+    /// Whether `link` can still be opened (not used, not expired).
+    async fn still_open(&self, link: &StepUpLink) -> bool {
+        let (Some(store), Some(id)) = (&self.store, link.url.rsplit_once("id=").map(|(_, id)| id))
+        else {
+            return false;
+        };
+        matches!(
+            store.get_pending(id).await,
+            Ok(Some(pending)) if pending.expires_at >= crate::store::now() && pending.browser_hash.is_empty()
+        )
     }
 
     async fn link(&self, identity: &Identity, missing: &str) -> Option<StepUpLink> {
