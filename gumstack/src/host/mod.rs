@@ -40,8 +40,11 @@ where
     match cli.command {
         Command::Config => {
             print!("{}", config::render::<S>());
-            // The operator's permission groups, as the server would read them.
-            if let Some(path) = std::env::var_os("GUMSTACK_PERMISSIONS") {
+            // The operator's permission groups, as the server would read them
+            // (a `none` server has no users, and refuses them at start-up).
+            if let Some(path) = std::env::var_os("GUMSTACK_PERMISSIONS")
+                && <S::Auth as crate::mode::AuthMode>::KIND != "none"
+            {
                 let tools: Vec<&str> = S::tools().iter().map(|t| t.name.as_ref()).collect();
                 print!(
                     "{}",
