@@ -356,6 +356,12 @@ fn table(grants: &[GrantSummary]) -> String {
             ]
         })
         .collect();
+    aligned(header, rows)
+}
+
+/// `header` and `rows` as columns aligned on the widest cell, two spaces
+/// apart (the `grants list` and `audit` tables).
+pub(super) fn aligned<const N: usize>(header: [&str; N], rows: Vec<[String; N]>) -> String {
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {

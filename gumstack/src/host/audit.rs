@@ -6,7 +6,7 @@ use std::{collections::HashMap, time::Duration};
 
 use clap::Args;
 
-use super::admin::{printable, rfc3339};
+use super::admin::{aligned, printable, rfc3339};
 use crate::{
     Result, Server,
     mode::AuthMode,
@@ -173,24 +173,7 @@ fn table(records: &[AuditRecord], say_empty: bool) -> String {
             String::new()
         };
     }
-    let rows: Vec<[String; 7]> = records.iter().map(row).collect();
-    let mut widths = HEADER.map(|h| h.chars().count());
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in std::iter::once(HEADER.map(String::from)).chain(rows) {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(widths) {
-            line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    aligned(HEADER, records.iter().map(row).collect())
 }
 
 /// `ms` since the epoch in RFC 3339, UTC, to the millisecond.
