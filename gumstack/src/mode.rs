@@ -97,6 +97,14 @@ pub(crate) trait HostMode {
         None
     }
 
+    /// Where permission groups read a `cred` user's claims (the values of
+    /// the credentials' fields that are not secret); `None` for the modes
+    /// whose users have none.
+    fn claims(state: &Self::State) -> Option<Arc<crate::grants::CredGrants>> {
+        let _ = state;
+        None
+    }
+
     /// The provider users sign in at, as `config` tells an operator; `None`
     /// for the modes without one.
     fn provider() -> Option<ProviderDescription> {

@@ -7,6 +7,11 @@
 //! `#[gumstack::server(scopes(...))]` name those methods, so a scope the
 //! provider does not define is a compile error at the name (and rustc suggests
 //! the close one).
+//!
+//! A `cred` server has no provider whose scopes it could ask for: its scopes
+//! are its own MCP-level permissions, a type made the same way and named by
+//! `#[cred(scopes = MyScopes)]` on its credentials struct. A client asks for
+//! them, the user consents, and the tokens say which tools they may call.
 
 /// One scope a provider defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +79,24 @@ pub trait DefinesScopes {
     /// error, not one more per scope.
     const SCOPES: Self::Scopes = <Self::Scopes as ScopeSet>::SET;
     /// Every scope of its scope type.
+    const SCOPE_TABLE: &'static [Scope] = <Self::Scopes as ScopeSet>::ALL;
+}
+
+/// A `cred` server's credentials type that names the server's own scopes:
+/// `#[derive(Credentials)] #[cred(scopes = MyScopes)]` implements it. A trait
+/// of its own, not [`DefinesScopes`]: a credentials type is not a provider,
+/// and the error for one without scopes says what to write on it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not name the server's scopes, so `scopes(...)` cannot name them",
+    label = "the scopes of a `cred` server are named on its credentials type",
+    note = "make the scopes a type with `gumstack::scopes!`, then name it on the struct: `#[derive(Credentials)] #[cred(scopes = MyScopes)] struct {Self} {{ ... }}`"
+)]
+pub trait CredentialScopes {
+    /// The server's scopes.
+    type Scopes: ScopeSet;
+    /// As [`DefinesScopes::SCOPES`].
+    const SCOPES: Self::Scopes = <Self::Scopes as ScopeSet>::SET;
+    /// As [`DefinesScopes::SCOPE_TABLE`].
     const SCOPE_TABLE: &'static [Scope] = <Self::Scopes as ScopeSet>::ALL;
 }
 

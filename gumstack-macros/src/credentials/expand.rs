@@ -59,6 +59,15 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
             }
         }
     });
+    // The server's own scopes, which `#[tool(scopes(...))]` of a `cred`
+    // server name.
+    let scopes = creds.scopes.as_ref().map(|ty| {
+        quote! {
+            impl #p::CredentialScopes for #ident {
+                type Scopes = #ty;
+            }
+        }
+    });
     let reads = creds
         .fields
         .iter()
@@ -105,6 +114,8 @@ pub fn credentials(creds: &CredentialsStruct) -> TokenStream {
 
                 #validate
             }
+
+            #scopes
         };
     }
 }

@@ -13,6 +13,9 @@ pub struct CredentialsStruct {
     pub fields: Vec<Field>,
     /// `#[cred(validate = path)]` on the struct: an async check of the values.
     pub validate: Option<syn::Path>,
+    /// `#[cred(scopes = Type)]` on the struct: the server's own scopes (a
+    /// type made with `gumstack::scopes!`), which `scopes(...)` name.
+    pub scopes: Option<Type>,
 }
 
 pub struct Field {
@@ -79,10 +82,12 @@ pub fn credentials(cx: &mut Ctxt, input: &DeriveInput) -> Option<CredentialsStru
         cx.error(&input.generics, "a credentials struct cannot be generic");
     }
     let fields = named.named.iter().map(|f| field(cx, f)).collect::<Vec<_>>();
+    let (validate, scopes) = struct_keys(cx, &input.attrs);
     Some(CredentialsStruct {
         ident: ident.clone(),
         fields,
-        validate: struct_validate(cx, &input.attrs),
+        validate,
+        scopes,
     })
 }
 
@@ -170,23 +175,27 @@ fn default_label(name: &str) -> String {
 }
 
 /// `#[cred(validate = path)]` on the struct itself.
-fn struct_validate(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path> {
+fn struct_keys(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> (Option<syn::Path>, Option<Type>) {
     let mut validate = Attr::none("validate", "#[cred]");
+    let mut scopes = Attr::none("scopes", "#[cred]");
     for attr in attrs.iter().filter(|a| a.path().is_ident("cred")) {
         keys::each(cx, attr, |cx, meta| {
             if meta.path.is_ident("validate") {
                 validate.set(cx, &meta.path, meta.value()?.parse::<syn::Path>()?);
+                Ok(())
+            } else if meta.path.is_ident("scopes") {
+                scopes.set(cx, &meta.path, meta.value()?.parse::<Type>()?);
                 Ok(())
             } else {
                 keys::unknown(
                     cx,
                     &meta,
                     "#[cred]",
-                    "`validate = path::to::async_fn` on the struct",
+                    "`validate = path::to::async_fn` or `scopes = MyScopes` on the struct",
                     " (field keys go on fields)",
                 )
             }
         });
     }
-    validate.get()
+    (validate.get(), scopes.get())
 }

@@ -286,20 +286,20 @@ fn name_problem(what: &str, name: &str) -> Option<String> {
     }
 }
 
-/// `scopes(...)` name an OAuth provider's scopes: only an `oauth` server has
-/// them, and each list names a scope once.
+/// `scopes(...)` name an OAuth provider's scopes, or a `cred` server's own:
+/// a `none` server has no users to grant them to. Each list names a scope once.
 fn scopes(cx: &mut Ctxt, server: &Server) {
     let lists = std::iter::once(&server.args.scopes).chain(server.tools.iter().map(|t| &t.scopes));
-    let oauth = server
+    let none = server
         .args
         .auth
         .as_ref()
-        .is_none_or(|auth| auth.kind == AuthKind::OAuth);
+        .is_some_and(|auth| auth.kind == AuthKind::None);
     for list in lists {
-        if let (false, Some(first)) = (oauth, list.first()) {
+        if let (true, Some(first)) = (none, list.first()) {
             cx.error(
                 first,
-                "`scopes(...)` name the scopes of the OAuth provider, so they need `auth = oauth(P)`; on this server every caller may call every tool",
+                "`scopes(...)` need users to grant them to: `auth = oauth(P)` (the provider's scopes) or `auth = cred(T)` (the server's own, `#[cred(scopes = MyScopes)]` on `T`); on a `none` server every caller may call every tool",
             );
             continue;
         }

@@ -22,7 +22,7 @@ pub use serde;
 pub use serde_json;
 
 pub use crate::context::tasks::TaskSupport;
-pub use crate::scopes::{DefinesScopes, Scope};
+pub use crate::scopes::{CredentialScopes, DefinesScopes, Scope};
 pub use bench::ScopeCheck;
 pub use catalog::*;
 pub use credentials::*;

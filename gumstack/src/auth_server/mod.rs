@@ -10,7 +10,8 @@
 //! anything else. What differs between the modes is a [`Flow`]: `cred`
 //! ([`CredFlow`]: the credentials form) and `oauth` ([`OAuthFlow`]: the
 //! provider, its callback, reconnect links). A mode's server mounts its own
-//! routes and no other.
+//! routes and no other; [`links`] are the single-use links both modes' step-up
+//! pages (and `oauth`'s reconnect page) open.
 
 mod accounts;
 mod authorize;
@@ -21,6 +22,7 @@ mod cred;
 mod documents;
 mod error;
 mod guard;
+mod links;
 mod metadata;
 mod oauth;
 mod pages;
@@ -39,8 +41,8 @@ use axum::{
 
 pub(crate) use bearer::{Identity, insufficient_scope, require_bearer};
 pub(crate) use cred::CredFlow;
+pub(crate) use links::link as reconnect_link;
 pub(crate) use oauth::OAuthFlow;
-pub(crate) use oauth::link as reconnect_link;
 pub(crate) use pages::input_value;
 pub(crate) use protocol::scope::ScopePolicy;
 pub(crate) use state::{AuthServer, Flow, Lifetimes, Settings};

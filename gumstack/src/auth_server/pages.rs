@@ -93,6 +93,8 @@ pub(super) struct Credentials {
     pub first_error: usize,
     pub pending: String,
     pub csrf: String,
+    /// This browser connected this client before: its credentials may be kept.
+    pub saved: bool,
 }
 
 impl Credentials {
@@ -103,6 +105,7 @@ impl Credentials {
         mut errors: FormErrors,
         pending: &str,
         csrf: &str,
+        saved: bool,
     ) -> Self {
         let fields: Vec<FieldView> = fields
             .iter()
@@ -133,6 +136,7 @@ impl Credentials {
             form_error: errors.form,
             pending: pending.to_owned(),
             csrf: csrf.to_owned(),
+            saved,
         }
     }
 }

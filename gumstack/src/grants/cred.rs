@@ -100,6 +100,18 @@ impl CredGrants {
         Ok(Some(creds))
     }
 
+    /// The values of grant `id`'s fields that are not secret (an
+    /// organization, a user name): what permission groups may name as claims.
+    /// Empty when there is no such grant.
+    pub(crate) async fn claims(&self, id: &str) -> Result<BTreeMap<String, String>> {
+        let Some((_, plain)) = self.vault.get(id).await? else {
+            return Ok(BTreeMap::new());
+        };
+        let mut values: BTreeMap<String, String> = serde_json::from_slice(&plain)?;
+        values.retain(|name, _| self.fields.iter().any(|f| f.name == name && !f.secret));
+        Ok(values)
+    }
+
     /// Forget a grant, its tokens and its cached credentials.
     pub async fn delete(&self, id: &str) -> Result<()> {
         self.vault.store().delete_grant(id).await?;

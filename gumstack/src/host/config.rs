@@ -39,23 +39,24 @@ pub(crate) fn render<S: Server>() -> String {
                 let _ = writeln!(out, "        description: {}", quoted(setting.description));
             }
         }
-        // What every connection gets, and what each tool needs beyond it.
-        let minimum: Vec<String> = S::__server_scopes()
-            .iter()
-            .map(|s| quoted(s.name()))
-            .collect();
-        let needing: Vec<_> = S::tools()
-            .iter()
-            .map(|t| (t, S::__tool_scopes(&t.name)))
-            .filter(|(_, scopes)| !scopes.is_empty())
-            .collect();
-        if !minimum.is_empty() || !needing.is_empty() {
-            let _ = writeln!(out, "    minimum_scopes: [{}]", minimum.join(", "));
-            let _ = writeln!(out, "    tool_scopes:");
-            for (tool, scopes) in needing {
-                let scopes: Vec<String> = scopes.iter().map(|s| quoted(s.name())).collect();
-                let _ = writeln!(out, "      {}: [{}]", quoted(&tool.name), scopes.join(", "));
-            }
+    }
+    // What every connection gets, and what each tool needs beyond it: the
+    // provider's scopes (`oauth`) or the server's own (`cred`).
+    let minimum: Vec<String> = S::__server_scopes()
+        .iter()
+        .map(|s| quoted(s.name()))
+        .collect();
+    let needing: Vec<_> = S::tools()
+        .iter()
+        .map(|t| (t, S::__tool_scopes(&t.name)))
+        .filter(|(_, scopes)| !scopes.is_empty())
+        .collect();
+    if !minimum.is_empty() || !needing.is_empty() {
+        let _ = writeln!(out, "  minimum_scopes: [{}]", minimum.join(", "));
+        let _ = writeln!(out, "  tool_scopes:");
+        for (tool, scopes) in needing {
+            let scopes: Vec<String> = scopes.iter().map(|s| quoted(s.name())).collect();
+            let _ = writeln!(out, "    {}: [{}]", quoted(&tool.name), scopes.join(", "));
         }
     }
     let fields = <S::Auth as AuthMode>::FIELDS;

@@ -72,11 +72,11 @@ where
                 path.display()
             )));
         }
-        let tools = S::tools().iter().map(|t| t.name.to_string()).collect();
         permissions::install(
             path.clone(),
-            tools,
+            permissions::Names::of::<S>(),
             S::Auth::vault(&state).map(|vault| vault.store().clone()),
+            S::Auth::claims(&state),
         )?;
         reload_on_hangup()?;
     }

@@ -45,10 +45,10 @@ where
             if let Some(path) = std::env::var_os("GUMSTACK_PERMISSIONS")
                 && <S::Auth as crate::mode::AuthMode>::KIND != "none"
             {
-                let tools: Vec<&str> = S::tools().iter().map(|t| t.name.as_ref()).collect();
+                let names = permissions::Names::of::<S>();
                 print!(
                     "{}",
-                    permissions::read(std::path::Path::new(&path), &tools)?.render()
+                    permissions::read(std::path::Path::new(&path), &names)?.render()
                 );
             }
             Ok(())

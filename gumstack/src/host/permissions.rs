@@ -13,7 +13,11 @@
 //!       - "nickname:alice@example.com"   # the account's name at the provider
 //!       - "account:8317201"              # its id there (the provider's subject)
 //!       - "client:3f2a..."               # an MCP client, by its client id
+//!       - "claim:organization=org-42"    # `cred`: a field of the credentials
 //! ```
+//!
+//! A claim names a field of a `cred` server's credentials that is not secret
+//! (an organization, a user name) and the value a member entered in it.
 //!
 //! A user may call the tools of every group that lists them, or of the
 //! default group when none does (no default: no tool). `tools/list` shows
@@ -32,7 +36,7 @@ use std::{
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::{Error, Result, auth_server::Identity, store::Store};
+use crate::{Error, Result, auth_server::Identity, grants::CredGrants, store::Store};
 
 /// Longest permissions file read.
 const MAX_BYTES: u64 = 1024 * 1024;
@@ -58,6 +62,11 @@ enum Member {
     Nickname(String),
     Account(String),
     Client(String),
+    /// A credentials field (not secret) and its value.
+    Claim {
+        field: String,
+        value: String,
+    },
 }
 
 /// Who calls, as membership is decided.
@@ -66,7 +75,13 @@ pub(crate) struct Caller<'a> {
     pub nickname: Option<&'a str>,
     pub account: Option<&'a str>,
     pub client: &'a str,
+    /// A `cred` user's claims: the credentials' fields that are not secret.
+    pub claims: Option<&'a BTreeMap<String, String>>,
 }
+
+/// What a member may be named by.
+const MEMBER_KINDS: &str =
+    "\"nickname:NAME\", \"account:ID\", \"client:CLIENT_ID\" or \"claim:FIELD=VALUE\"";
 
 /// What one caller may call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,21 +99,41 @@ impl Allowed {
 }
 
 impl Member {
-    fn parse(text: &str) -> std::result::Result<Self, String> {
+    /// `claims`: the fields a claim may name (a `cred` server's fields that
+    /// are not secret; none elsewhere).
+    fn parse(text: &str, claims: &[&str]) -> std::result::Result<Self, String> {
         let (kind, value) = text.split_once(':').unwrap_or(("", text));
         let value = value.trim();
         if value.is_empty() {
             return Err(format!(
-                "member {text:?} names no one: write \"nickname:NAME\", \"account:ID\" or \"client:CLIENT_ID\""
+                "member {text:?} names no one: write {MEMBER_KINDS}"
             ));
         }
         match kind.trim() {
             "nickname" => Ok(Member::Nickname(value.to_owned())),
             "account" => Ok(Member::Account(value.to_owned())),
             "client" => Ok(Member::Client(value.to_owned())),
-            _ => Err(format!(
-                "member {text:?}: expected \"nickname:NAME\", \"account:ID\" or \"client:CLIENT_ID\""
-            )),
+            "claim" => {
+                let Some((field, value)) = value.split_once('=') else {
+                    return Err(format!("member {text:?}: a claim is \"claim:FIELD=VALUE\""));
+                };
+                let field = field.trim();
+                if !claims.contains(&field) {
+                    let fields = if claims.is_empty() {
+                        "this server has none: claims are the fields of a `cred` server's credentials that are not secret".to_owned()
+                    } else {
+                        format!("its claims: {}", claims.join(", "))
+                    };
+                    return Err(format!(
+                        "member {text:?}: no claim `{field}` on this server ({fields})"
+                    ));
+                }
+                Ok(Member::Claim {
+                    field: field.to_owned(),
+                    value: value.trim().to_owned(),
+                })
+            }
+            _ => Err(format!("member {text:?}: expected {MEMBER_KINDS}")),
         }
     }
 
@@ -107,6 +142,10 @@ impl Member {
             Member::Nickname(name) => caller.nickname == Some(name.as_str()),
             Member::Account(id) => caller.account == Some(id.as_str()),
             Member::Client(id) => caller.client == id,
+            Member::Claim { field, value } => caller
+                .claims
+                .and_then(|claims| claims.get(field))
+                .is_some_and(|v| v == value),
         }
     }
 
@@ -115,6 +154,7 @@ impl Member {
             Member::Nickname(name) => format!("nickname:{name}"),
             Member::Account(id) => format!("account:{id}"),
             Member::Client(id) => format!("client:{id}"),
+            Member::Claim { field, value } => format!("claim:{field}={value}"),
         }
     }
 }
@@ -135,8 +175,13 @@ fn string_list(value: &Yaml, what: &str) -> std::result::Result<Vec<String>, Str
 }
 
 impl Permissions {
-    /// Read and check the file's text against the server's `tools`.
-    pub(crate) fn parse(text: &str, tools: &[&str]) -> std::result::Result<Self, String> {
+    /// Read and check the file's text against the server's `tools` and the
+    /// `claims` a member may be named by.
+    pub(crate) fn parse(
+        text: &str,
+        tools: &[&str],
+        claims: &[&str],
+    ) -> std::result::Result<Self, String> {
         let docs = YamlLoader::load_from_str(text).map_err(|e| format!("not YAML: {e}"))?;
         let [doc] = docs.as_slice() else {
             return Err("expected one YAML document".into());
@@ -185,7 +230,7 @@ impl Permissions {
             };
             let members = string_list(&group["members"], &format!("group `{name}`: `members`"))?
                 .iter()
-                .map(|m| Member::parse(m).map_err(|e| format!("group `{name}`: {e}")))
+                .map(|m| Member::parse(m, claims).map_err(|e| format!("group `{name}`: {e}")))
                 .collect::<std::result::Result<_, _>>()?;
             groups.insert(name.to_owned(), Group { tools, members });
         }
@@ -255,8 +300,30 @@ impl Permissions {
     }
 }
 
-/// Read `path` and check it against `tools`.
-pub(crate) fn read(path: &Path, tools: &[&str]) -> Result<Permissions> {
+/// What the file is checked against: the server's tools and claims.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    pub tools: Vec<String>,
+    /// The fields of a `cred` server's credentials that are not secret.
+    pub claims: Vec<String>,
+}
+
+impl Names {
+    /// Of server `S`.
+    pub(crate) fn of<S: crate::Server>() -> Self {
+        Self {
+            tools: S::tools().iter().map(|t| t.name.to_string()).collect(),
+            claims: <S::Auth as crate::mode::AuthMode>::FIELDS
+                .iter()
+                .filter(|f| !f.secret)
+                .map(|f| f.name.to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// Read `path` and check it against `names`.
+pub(crate) fn read(path: &Path, names: &Names) -> Result<Permissions> {
     let bad = |why: String| {
         Error::config(format!(
             "permissions file {} (GUMSTACK_PERMISSIONS): {why}",
@@ -270,7 +337,9 @@ pub(crate) fn read(path: &Path, tools: &[&str]) -> Result<Permissions> {
         return Err(bad(format!("it is larger than {MAX_BYTES} bytes")));
     }
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
-    Permissions::parse(&text, tools).map_err(bad)
+    let tools: Vec<&str> = names.tools.iter().map(String::as_str).collect();
+    let claims: Vec<&str> = names.claims.iter().map(String::as_str).collect();
+    Permissions::parse(&text, &tools, &claims).map_err(bad)
 }
 
 /// The groups in force, and what each grant may call under them.
@@ -282,8 +351,10 @@ struct Active {
 /// Where the groups come from, and what they need to decide.
 struct Source {
     path: PathBuf,
-    tools: Vec<String>,
+    names: Names,
     store: Option<Arc<dyn Store>>,
+    /// Where a `cred` user's claims are read.
+    claims: Option<Arc<CredGrants>>,
 }
 
 static ACTIVE: RwLock<Option<Arc<Active>>> = RwLock::new(None);
@@ -292,22 +363,24 @@ static SOURCE: Mutex<Option<Source>> = Mutex::new(None);
 /// Put the groups of `path` in force (start-up: an error stops the server).
 pub(crate) fn install(
     path: PathBuf,
-    tools: Vec<String>,
+    names: Names,
     store: Option<Arc<dyn Store>>,
+    claims: Option<Arc<CredGrants>>,
 ) -> Result<()> {
-    let permissions = read(&path, &names(&tools))?;
+    let permissions = read(&path, &names)?;
     tracing::info!(
         file = %path.display(),
         groups = permissions.groups.len(),
         "permission groups in force"
     );
     set(permissions);
-    *SOURCE.lock().unwrap_or_else(|e| e.into_inner()) = Some(Source { path, tools, store });
+    *SOURCE.lock().unwrap_or_else(|e| e.into_inner()) = Some(Source {
+        path,
+        names,
+        store,
+        claims,
+    });
     Ok(())
-}
-
-fn names(tools: &[String]) -> Vec<&str> {
-    tools.iter().map(String::as_str).collect()
 }
 
 fn set(permissions: Permissions) {
@@ -325,7 +398,7 @@ pub(crate) fn reload() {
     let Some(source) = source.as_ref() else {
         return;
     };
-    match read(&source.path, &names(&source.tools)) {
+    match read(&source.path, &source.names) {
         Ok(permissions) => {
             tracing::info!(
                 file = %source.path.display(),
@@ -354,12 +427,14 @@ pub(crate) async fn allowed(identity: Option<&Identity>) -> Option<Arc<Allowed>>
     {
         return Some(known.clone());
     }
-    // Once per grant (and per reload): the account's name and id.
-    let store = SOURCE
+    // Once per grant (and per reload): the account's name and id, or the
+    // credentials' claims.
+    let (store, claim_source) = SOURCE
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
-        .and_then(|s| s.store.clone());
+        .map(|s| (s.store.clone(), s.claims.clone()))
+        .unwrap_or_default();
     let record = match store {
         Some(store) => store.get_grant(grant).await.unwrap_or_else(|e| {
             tracing::warn!("reading a grant for its permissions failed: {e:#}");
@@ -367,10 +442,18 @@ pub(crate) async fn allowed(identity: Option<&Identity>) -> Option<Arc<Allowed>>
         }),
         None => None,
     };
+    let claims = match claim_source {
+        Some(grants) => Some(grants.claims(grant).await.unwrap_or_else(|e| {
+            tracing::warn!("reading a grant's claims for its permissions failed: {e:#}");
+            BTreeMap::new()
+        })),
+        None => None,
+    };
     let caller = Caller {
         nickname: record.as_ref().and_then(|r| r.nickname.as_deref()),
         account: record.as_ref().and_then(|r| r.account_id.as_deref()),
         client: identity.client_id(),
+        claims: claims.as_ref(),
     };
     let allowed = Arc::new(active.permissions.allowed(&caller));
     let mut cache = active.by_grant.lock().unwrap_or_else(|e| e.into_inner());
@@ -398,6 +481,7 @@ mod tests {
     use super::*;
 
     const TOOLS: &[&str] = &["list_notes", "add_note", "delete_notes"];
+    const CLAIMS: &[&str] = &["organization"];
 
     const FILE: &str = r#"
 default: readers
@@ -409,7 +493,7 @@ groups:
     members: ["nickname:alice@example.com", "client:c-1"]
   admins:
     tools: ["*"]
-    members: ["account:42"]
+    members: ["account:42", "claim:organization=org-7"]
 "#;
 
     fn caller<'a>(
@@ -421,13 +505,14 @@ groups:
             nickname,
             account,
             client,
+            claims: None,
         }
     }
 
     #[test]
     #[allow(clippy::type_complexity)] // the rows of the table
     fn who_may_call_what() {
-        let p = Permissions::parse(FILE, TOOLS).unwrap();
+        let p = Permissions::parse(FILE, TOOLS, CLAIMS).unwrap();
         let cases: &[(Caller, &[&str], &[&str], &[&str])] = &[
             // caller, groups, may call, may not
             (
@@ -462,7 +547,32 @@ groups:
                 &["add_note"],
             ),
         ];
-        for (caller, groups, may, may_not) in cases {
+        // A `cred` user, by a claim: the value is compared whole.
+        let org = |value: &str| BTreeMap::from([("organization".to_owned(), value.to_owned())]);
+        let (seven, seventy) = (org("org-7"), org("org-70"));
+        let claimed = |claims| Caller {
+            claims: Some(claims),
+            ..caller(None, None, "c-9")
+        };
+        let cases = [
+            cases.to_vec(),
+            vec![
+                (
+                    claimed(&seven),
+                    &["admins"][..],
+                    &["delete_notes"][..],
+                    &[][..],
+                ),
+                (
+                    claimed(&seventy),
+                    &["readers"],
+                    &["list_notes"],
+                    &["add_note"],
+                ),
+            ],
+        ]
+        .concat();
+        for (caller, groups, may, may_not) in &cases {
             let allowed = p.allowed(caller);
             assert_eq!(allowed.groups, *groups, "{caller:?}");
             for tool in *may {
@@ -473,7 +583,8 @@ groups:
             }
         }
         // Without a default, a user no group lists may call nothing.
-        let strict = Permissions::parse("groups:\n  a:\n    tools: [\"*\"]\n", TOOLS).unwrap();
+        let strict =
+            Permissions::parse("groups:\n  a:\n    tools: [\"*\"]\n", TOOLS, CLAIMS).unwrap();
         let nobody = strict.allowed(&caller(None, None, "c"));
         assert!(nobody.groups.is_empty() && !nobody.may_call("list_notes"));
     }
@@ -503,19 +614,27 @@ groups:
                 "groups:\n  a:\n    members: [\"nickname:\"]\n",
                 "names no one",
             ),
+            (
+                "groups:\n  a:\n    members: [\"claim:api_key=sk-1\"]\n",
+                "no claim `api_key` on this server (its claims: organization)",
+            ),
+            (
+                "groups:\n  a:\n    members: [\"claim:organization\"]\n",
+                "a claim is \"claim:FIELD=VALUE\"",
+            ),
             ("group:\n  a: {}\n", "unknown key"),
             ("groups: {a: [}", "not YAML"),
             ("", "expected one YAML document"),
         ];
         for (text, expected) in cases {
-            let error = Permissions::parse(text, TOOLS).unwrap_err();
+            let error = Permissions::parse(text, TOOLS, CLAIMS).unwrap_err();
             assert!(error.contains(expected), "{text:?}: {error}");
         }
     }
 
     #[test]
     fn config_prints_what_was_read() {
-        let p = Permissions::parse(FILE, TOOLS).unwrap();
+        let p = Permissions::parse(FILE, TOOLS, CLAIMS).unwrap();
         let printed = p.render();
         assert!(printed.contains("  default: \"readers\"\n"), "{printed}");
         assert!(printed.contains("      tools: [\"*\"]\n"), "{printed}");
@@ -530,6 +649,6 @@ groups:
             .map(|l| l.strip_prefix("  ").unwrap_or(l))
             .collect::<Vec<_>>()
             .join("\n");
-        assert_eq!(Permissions::parse(&body, TOOLS).unwrap(), p);
+        assert_eq!(Permissions::parse(&body, TOOLS, CLAIMS).unwrap(), p);
     }
 }

@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{call, context_checks, convert_output, ctx_local, local, private, some_or_none};
-use crate::server::parse::{Output, Server, Tool};
+use crate::server::parse::{AuthKind, Output, Server, Tool};
 
 /// Each bound is checked once, on the type the user wrote (the inner `T` of an
 /// `Option<T>` parameter); the other uses go through `UserType` and stay quiet.
@@ -225,12 +225,18 @@ pub fn scopes(server: &Server) -> TokenStream {
         return TokenStream::new();
     };
     let p = private();
+    // An `oauth` server names its provider's scopes; a `cred` server its
+    // own, named on its credentials type.
+    let owner = match server.args.auth.as_ref().map(|a| a.kind) {
+        Some(AuthKind::Cred) => quote!(#p::CredentialScopes),
+        _ => quote!(#p::DefinesScopes),
+    };
     // Every `<P as DefinesScopes>` at the provider's type: a provider without
     // scopes is then the same error at the same place each time, which rustc
     // reports once; the method at the user's name.
     let at = provider.span();
     let scope = |ident: &syn::Ident| {
-        let set = quote_spanned!(at=> <#provider as #p::DefinesScopes>::SCOPES);
+        let set = quote_spanned!(at=> <#provider as #owner>::SCOPES);
         quote!(#set.#ident())
     };
     let arms = server
@@ -246,7 +252,7 @@ pub fn scopes(server: &Server) -> TokenStream {
             })
         });
     let minimum = server.args.scopes.iter().map(scope);
-    let table = quote_spanned!(at=> <#provider as #p::DefinesScopes>::SCOPE_TABLE);
+    let table = quote_spanned!(at=> <#provider as #owner>::SCOPE_TABLE);
     quote! {
         fn __tool_scopes(name: &str) -> &'static [#p::Scope] {
             match name {

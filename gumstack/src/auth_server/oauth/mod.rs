@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use axum::{Router, routing::get};
 
-pub(crate) use reconnect::link;
 pub(crate) use state::OAuthFlow;
 
 use super::{AuthServer, Flow, authorize, pages::NextStep};

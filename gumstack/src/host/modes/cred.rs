@@ -53,6 +53,10 @@ impl<T: Credentials> HostMode for CredAuth<T> {
         Some(state.grants.vault())
     }
 
+    fn claims(state: &State) -> Option<Arc<CredGrants>> {
+        Some(state.grants.clone())
+    }
+
     fn sessions(state: &State) -> Option<Arc<Sessions>> {
         Some(state.sessions.clone())
     }

@@ -1,8 +1,16 @@
 //! `cred` mode: after consent, a form generated from the server's
 //! `Credentials` type; its answer, checked (and tried by the type's `validate`
 //! hook, at a bounded rate), becomes the grant.
+//!
+//! A client that authorizes again in a browser that connected it before (a
+//! step-up: the client asks for more of the server's scopes) may keep the
+//! credentials entered then: the new tokens belong to the same grant, and the
+//! client's older tokens keep working.
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+mod state;
+mod step_up;
+
+use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
     Form, Router,
@@ -12,38 +20,17 @@ use axum::{
     routing::{get, post},
 };
 
+pub(crate) use state::CredFlow;
+use state::{MAX_FIELD_BYTES, Server};
+
 use super::{
     AuthServer, Flow,
     authorize::{self, ConsentBody},
     cookies::form_token,
     error::{Answer, AuthError},
     pages::{self, NextStep},
-    rate::Limiter,
 };
-use crate::{credentials::FormErrors, grants::CredGrants, store::PendingRecord};
-
-/// Submissions that reach the `validate` hook, per client: a burst of this
-/// many, then one every [`VALIDATE_EVERY`]. The hook may try a key at the
-/// provider; unbounded, the form would test stolen keys at speed.
-const VALIDATE_BURST: u32 = 10;
-const VALIDATE_EVERY: Duration = Duration::from_secs(6);
-/// Longest accepted value of one field.
-const MAX_FIELD_BYTES: usize = 8 * 1024;
-
-/// What `cred` mode brings to the authorization server.
-pub(crate) struct CredFlow {
-    pub grants: Arc<CredGrants>,
-    validations: Limiter,
-}
-
-impl CredFlow {
-    pub fn new(grants: Arc<CredGrants>) -> Self {
-        Self {
-            grants,
-            validations: Limiter::new(VALIDATE_BURST, VALIDATE_EVERY),
-        }
-    }
-}
+use crate::{credentials::FormErrors, store::PendingRecord};
 
 impl Flow for CredFlow {
     fn next_step(&self) -> NextStep {
@@ -65,10 +52,9 @@ impl Flow for CredFlow {
                 get(authorize::authorize::<Self>).post(consent),
             )
             .route("/authorize/credentials", post(credentials))
+            .route("/auth/reconnect", get(step_up::page).post(step_up::allow))
     }
 }
-
-type Server = AuthServer<CredFlow>;
 
 /// The consent page's answer: approved, the credentials form.
 async fn consent(
@@ -77,19 +63,43 @@ async fn consent(
     form: ConsentBody,
 ) -> Answer {
     let (pending, browser) = authorize::consented(&server, &headers, form).await?;
+    let saved = saved_grant(&server, &browser, &pending.client_id)
+        .await?
+        .is_some();
     Ok(form_page(
         &server,
         &pending,
         &browser,
+        saved,
         BTreeMap::new(),
         FormErrors::default(),
     ))
+}
+
+/// The connected grant of `client_id` that this browser completed, if any:
+/// what "keep the credentials you entered" keeps. Looked up here each time,
+/// never named by the form.
+async fn saved_grant(
+    server: &Server,
+    browser: &str,
+    client_id: &str,
+) -> Result<Option<String>, AuthError> {
+    let grants = server
+        .store
+        .grants_of_browser(&crate::crypto::hash(browser))
+        .await?;
+    Ok(grants
+        .into_iter()
+        .filter(|g| !g.disconnected && g.client_id.as_deref() == Some(client_id))
+        .max_by_key(|g| g.updated_at)
+        .map(|g| g.id))
 }
 
 fn form_page(
     server: &Server,
     pending: &PendingRecord,
     browser: &str,
+    saved: bool,
     values: BTreeMap<String, String>,
     errors: FormErrors,
 ) -> Response {
@@ -105,6 +115,7 @@ fn form_page(
         errors,
         &pending.id,
         &form_token(browser, &authorize::pending_purpose(&pending.id)),
+        saved,
     );
     pages::render(status, &page)
 }
@@ -127,6 +138,9 @@ async fn credentials(
             "Approve the application first. Start again from your application.",
         ));
     }
+    if form.contains_key("keep") {
+        return keep_saved(&server, &pending, &browser).await;
+    }
     let grants = &server.flow.grants;
     // Only the declared fields are kept.
     let fields = grants.fields();
@@ -144,10 +158,22 @@ async fn credentials(
             .into_iter()
             .filter(|(k, _)| fields.iter().any(|f| f.name == k && !f.secret))
             .collect();
-        return Ok(form_page(&server, &pending, &browser, kept, errors));
+        let saved = saved_grant(&server, &browser, &pending.client_id)
+            .await?
+            .is_some();
+        return Ok(form_page(&server, &pending, &browser, saved, kept, errors));
     }
     // Single use from here on: a second submit of the same page finds nothing.
-    let pending = server
+    let pending = take(&server, &pending).await?;
+    let grant = grants
+        .create(Some(&pending.client_id), None, &values)
+        .await?;
+    authorize::complete(&server, &browser, &pending, grant).await
+}
+
+/// Single use from here on: a second submit of the same page finds nothing.
+async fn take(server: &Server, pending: &PendingRecord) -> Result<PendingRecord, AuthError> {
+    server
         .store
         .take_pending(&pending.id)
         .await?
@@ -157,11 +183,21 @@ async fn credentials(
                 "Already done",
                 "This authorization was already completed.",
             )
-        })?;
-    let grant = grants
-        .create(Some(&pending.client_id), None, &values)
-        .await?;
-    authorize::complete(&server, &browser, &pending, grant).await
+        })
+}
+
+/// "Keep the credentials you entered": the new authorization belongs to the
+/// grant this browser connected for this client, with no form to fill.
+async fn keep_saved(server: &Server, pending: &PendingRecord, browser: &str) -> Answer {
+    let Some(grant) = saved_grant(server, browser, &pending.client_id).await? else {
+        return Err(AuthError::page(
+            StatusCode::BAD_REQUEST,
+            "Nothing saved here",
+            "This browser has no credentials saved for this application. Start again from your application and enter them.",
+        ));
+    };
+    let pending = take(server, pending).await?;
+    authorize::complete(server, browser, &pending, grant).await
 }
 
 /// What is wrong with submitted values: their sizes, their parsing, then the

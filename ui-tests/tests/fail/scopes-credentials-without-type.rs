@@ -1,4 +1,5 @@
-// Scopes are the OAuth provider's: a `none` or `cred` server has none.
+// A `cred` server's scopes are its own: its credentials type names them
+// with `#[cred(scopes = ...)]`, and this one does not.
 use gumstack::prelude::*;
 
 #[derive(Credentials)]
@@ -10,10 +11,10 @@ struct Key {
 
 struct Server;
 
-#[gumstack::server(auth = cred(Key), scopes(read))]
+#[gumstack::server(auth = cred(Key))]
 impl Server {
     /// Write.
-    #[tool(scopes(write, write))]
+    #[tool(scopes(write))]
     fn write(&self) -> &'static str {
         "written"
     }

@@ -1,0 +1,457 @@
+//! Scopes of a `cred` server (its own MCP-level permissions) and permission
+//! groups by a claim, on the `journal` example: every connection may read
+//! (`journal:read`, the server's minimum), `write_entry` needs
+//! `journal:write`. There is no provider: the user consents, and a client
+//! that authorizes again for more, in the browser that connected it, keeps
+//! the credentials entered then (the same grant).
+
+use gumstack_tests::{
+    HttpServer, TEST_KEY,
+    oauth::{Browser, OAuthClient, Page, pkce},
+    request_2026, rows, start_up_error,
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct Journal {
+    server: HttpServer,
+    dir: tempfile::TempDir,
+}
+
+async fn journal(extra: &[(&str, &str)]) -> Journal {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = vec![
+        ("GUMSTACK_DATA_DIR", dir.path().to_str().unwrap()),
+        ("GUMSTACK_SECRET_KEY", TEST_KEY),
+    ];
+    env.extend_from_slice(extra);
+    let server = HttpServer::start("journal", &env, &[]).await;
+    Journal { server, dir }
+}
+
+struct Answer {
+    status: StatusCode,
+    challenge: Option<String>,
+    body: Value,
+}
+
+/// A 2026-07-28 `tools/call` of `tool` with `token`, status and challenge kept.
+async fn call(url: &str, token: &str, tool: &str, arguments: Value) -> Answer {
+    let response = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(token)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", tool)
+        .json(&json!({
+            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {
+                "name": tool, "arguments": arguments,
+                "_meta": {
+                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                    "io.modelcontextprotocol/clientCapabilities": {},
+                },
+            },
+        }))
+        .send()
+        .await
+        .expect("POST /mcp");
+    Answer {
+        status: response.status(),
+        challenge: response
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        body: response.json().await.unwrap_or(Value::Null),
+    }
+}
+
+/// The result of a call that ran (a tool error included).
+fn result(answer: &Answer) -> &Value {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    &answer.body["result"]
+}
+
+fn text(answer: &Answer) -> String {
+    let result = result(answer);
+    assert_ne!(result["isError"], true, "{result}");
+    result["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn write(url: &str, token: &str) -> Answer {
+    call(url, token, "write_entry", json!({"text": "deployed"})).await
+}
+
+async fn read(url: &str, token: &str) -> String {
+    text(&call(url, token, "read_journal", json!({})).await)
+}
+
+/// The consent page of an authorization of `client` for `scope`.
+async fn consent(client: &OAuthClient, challenge: &str, scope: &str) -> Page {
+    let url = format!(
+        "{}&scope={}",
+        client.authorize_url(challenge, "st"),
+        scope.replace(' ', "%20")
+    );
+    let page = client.browser.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page
+}
+
+/// Approve `consent`, with `ticked` optional scopes left ticked: the
+/// credentials form.
+async fn approve(client: &OAuthClient, consent: &Page, ticked: &[&str]) -> Page {
+    let (pending, csrf) = (
+        consent.input("pending").unwrap(),
+        consent.input("csrf").unwrap(),
+    );
+    let boxes: Vec<String> = ticked.iter().map(|s| format!("scope:{s}")).collect();
+    let mut form: Vec<(&str, &str)> = vec![
+        ("pending", &pending),
+        ("csrf", &csrf),
+        ("decision", "approve"),
+    ];
+    form.extend(boxes.iter().map(|b| (b.as_str(), "on")));
+    let page = client
+        .browser
+        .post(&format!("{}/authorize", client.base), &form)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page
+}
+
+/// Exchange the code of a finished authorization: the token and its scope.
+async fn token(client: &OAuthClient, done: &Page, verifier: &str) -> (String, String) {
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let code = done.redirect_param("code").expect("code");
+    let (status, body, _) = client.exchange(&code, verifier).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (
+        body["access_token"].as_str().unwrap().to_owned(),
+        body["scope"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A whole first authorization for `scope` with `team`'s credentials and
+/// the optional scopes `ticked`: the token and its scope.
+async fn connect(
+    client: &OAuthClient,
+    scope: &str,
+    team: &str,
+    ticked: &[&str],
+) -> (String, String) {
+    let (verifier, challenge) = pkce();
+    let page = consent(client, &challenge, scope).await;
+    let form = approve(client, &page, ticked).await;
+    let done = client
+        .submit(&form, &[("team", team), ("code", "1234")])
+        .await;
+    token(client, &done, &verifier).await
+}
+
+const KEEP: &str = "Keep my saved credentials";
+
+#[tokio::test]
+async fn the_metadata_and_the_challenge_name_the_servers_own_scopes() {
+    let j = journal(&[]).await;
+    let url = j.server.url.as_str();
+    let base = url.trim_end_matches("/mcp");
+    for path in [
+        "/.well-known/oauth-protected-resource/mcp",
+        "/.well-known/oauth-authorization-server",
+    ] {
+        let doc: Value = reqwest::get(format!("{base}{path}"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            doc["scopes_supported"],
+            json!(["mcp", "journal:read", "journal:write"]),
+            "{path}: {doc}"
+        );
+    }
+    let challenge = reqwest::Client::new()
+        .post(url)
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(challenge.status(), StatusCode::UNAUTHORIZED);
+    let header = challenge.headers()["www-authenticate"].to_str().unwrap();
+    assert!(header.contains(r#"scope="mcp journal:read""#), "{header}");
+}
+
+#[tokio::test]
+async fn a_write_without_the_scope_steps_up_and_keeps_the_credentials() {
+    let j = journal(&[]).await;
+    let url = j.server.url.as_str();
+    let client = OAuthClient::register(url).await;
+
+    // A client that asks for nothing gets the minimum: it may read, not write.
+    let (first, scope) = connect(&client, "mcp", "ops", &[]).await;
+    assert_eq!(scope, "mcp journal:read");
+    assert_eq!(read(url, &first).await, r#"{"result":[]}"#);
+    let refused = write(url, &first).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let challenge = refused.challenge.unwrap();
+    assert!(
+        challenge.contains(r#"error="insufficient_scope""#),
+        "{challenge}"
+    );
+    assert!(
+        challenge.contains(r#"scope="mcp journal:read journal:write""#),
+        "{challenge}"
+    );
+
+    // It authorizes again for the union, in the same browser: the consent
+    // page offers the new scope, and the form keeps the credentials.
+    let (verifier, code_challenge) = pkce();
+    let page = consent(&client, &code_challenge, "mcp journal:read journal:write").await;
+    assert!(
+        page.body.contains(r#"name="scope:journal:write""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Write in your team"), "{}", page.body);
+    let form = approve(&client, &page, &["journal:write"]).await;
+    assert!(form.body.contains(KEEP), "{}", form.body);
+    let done = client.submit(&form, &[("keep", "1")]).await;
+    let (second, scope) = token(&client, &done, &verifier).await;
+    assert_eq!(scope, "mcp journal:read journal:write");
+
+    // The same grant: the new token writes as `ops`, the old one reads it.
+    assert_eq!(text(&write(url, &second).await), "ops has 1 entries");
+    assert!(read(url, &first).await.contains("deployed"));
+    // The old token keeps what it held (refused before: now the link).
+    assert_eq!(result(&write(url, &first).await)["isError"], true);
+    assert_eq!(rows(j.dir.path(), "grants").await, 1);
+
+    // The form is single use: keeping twice finds nothing.
+    let again = client.submit(&form, &[("keep", "1")]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+}
+
+#[tokio::test]
+async fn only_the_browser_that_connected_may_keep_the_credentials() {
+    let j = journal(&[]).await;
+    let url = j.server.url.as_str();
+    let client = OAuthClient::register(url).await;
+    connect(&client, "mcp", "ops", &[]).await;
+
+    // The same client in another browser: no button, and the answer a
+    // hand-made form gets is a refusal that changes nothing.
+    let elsewhere = OAuthClient {
+        browser: Browser::default(),
+        base: client.base.clone(),
+        client_id: client.client_id.clone(),
+        http: reqwest::Client::new(),
+        redirect_uri: client.redirect_uri.clone(),
+    };
+    let (_, code_challenge) = pkce();
+    let page = consent(&elsewhere, &code_challenge, "mcp journal:write").await;
+    let form = approve(&elsewhere, &page, &["journal:write"]).await;
+    assert!(!form.body.contains(KEEP), "{}", form.body);
+    let refused = elsewhere.submit(&form, &[("keep", "1")]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body.contains("Nothing saved here"),
+        "{}",
+        refused.body
+    );
+
+    // Another client in the first browser: its own grant, nothing kept.
+    let other = OAuthClient::register_named(url, "Other Client").await;
+    let other = OAuthClient {
+        browser: client.browser.clone(),
+        ..other
+    };
+    let (_, code_challenge) = pkce();
+    let page = consent(&other, &code_challenge, "mcp").await;
+    let form = approve(&other, &page, &[]).await;
+    assert!(!form.body.contains(KEEP), "{}", form.body);
+    assert_eq!(rows(j.dir.path(), "grants").await, 1);
+}
+
+#[tokio::test]
+async fn an_unticked_scope_is_not_granted() {
+    let j = journal(&[]).await;
+    let url = j.server.url.as_str();
+    let client = OAuthClient::register(url).await;
+    let (token_, scope) = connect(&client, "mcp journal:write", "ops", &[]).await;
+    assert_eq!(scope, "mcp journal:read");
+    assert_eq!(write(url, &token_).await.status, StatusCode::FORBIDDEN);
+    let (token_, scope) = connect(&client, "mcp journal:write", "ops", &["journal:write"]).await;
+    assert_eq!(scope, "mcp journal:read journal:write");
+    assert_eq!(text(&write(url, &token_).await), "ops has 1 entries");
+}
+
+/// The link of a tool error.
+fn link_in(answer: &Answer) -> String {
+    let result = result(answer);
+    assert_eq!(result["isError"], true, "{result}");
+    let text = result["content"][0]["text"].as_str().unwrap();
+    let start = text.find("http://").expect("a link");
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_step_up_gets_a_link_its_owner_allows() {
+    let j = journal(&[]).await;
+    let url = j.server.url.as_str();
+    let base = url.trim_end_matches("/mcp");
+    let client = OAuthClient::register(url).await;
+    let (token_, _) = connect(&client, "mcp", "ops", &[]).await;
+
+    // The 403, then (the client did not act on it) the link.
+    assert_eq!(write(url, &token_).await.status, StatusCode::FORBIDDEN);
+    let link = link_in(&write(url, &token_).await);
+    assert!(
+        link.starts_with(&format!("{base}/auth/reconnect?id=")),
+        "{link}"
+    );
+    assert_eq!(link_in(&write(url, &token_).await), link);
+
+    // In another browser it does nothing.
+    let stranger = Browser::default();
+    assert_eq!(stranger.get(&link).await.status, StatusCode::FORBIDDEN);
+
+    // The owner's browser: the page names the scope; allowing it (from this
+    // origin only) widens the client's own token.
+    let page = client.browser.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("<code>journal:write</code>"),
+        "{}",
+        page.body
+    );
+    let form = [
+        ("pending", page.input("pending").unwrap()),
+        ("csrf", page.input("csrf").unwrap()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cross_site = client
+        .browser
+        .post_with(
+            &format!("{base}/auth/reconnect"),
+            &form,
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(
+        cross_site.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        cross_site.body
+    );
+    assert_eq!(write(url, &token_).await.status, StatusCode::OK);
+    let wrong_csrf = client
+        .browser
+        .post(
+            &format!("{base}/auth/reconnect"),
+            &[("pending", form[0].1), ("csrf", "x")],
+        )
+        .await;
+    assert_ne!(wrong_csrf.status, StatusCode::OK, "{}", wrong_csrf.body);
+
+    let allowed = client
+        .browser
+        .post(&format!("{base}/auth/reconnect"), &form)
+        .await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    assert!(allowed.body.contains("Allowed"), "{}", allowed.body);
+    assert_eq!(text(&write(url, &token_).await), "ops has 1 entries");
+
+    // Single use: a replay, or the link again, finds nothing.
+    let replay = client
+        .browser
+        .post(&format!("{base}/auth/reconnect"), &form)
+        .await;
+    assert_eq!(replay.status, StatusCode::BAD_REQUEST, "{}", replay.body);
+    assert_eq!(
+        client.browser.get(&link).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+const GROUPS: &str = r#"
+default: readers
+groups:
+  readers:
+    tools: [read_journal]
+  writers:
+    tools: ["*"]
+    members: ["claim:team=ops"]
+"#;
+
+async fn tools(url: &str, token: &str) -> Vec<String> {
+    let answer = request_2026(url, Some(token), "tools/list", json!({}), json!({})).await;
+    answer["result"]["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_group_names_its_members_by_a_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("permissions.yaml");
+    std::fs::write(&file, GROUPS).unwrap();
+    let j = journal(&[("GUMSTACK_PERMISSIONS", file.to_str().unwrap())]).await;
+    let url = j.server.url.as_str();
+    let all = "mcp journal:write";
+    let write_scope = ["journal:write"];
+
+    let ops = OAuthClient::register_named(url, "Ops").await;
+    let (ops, _) = connect(&ops, all, "ops", &write_scope).await;
+    assert_eq!(tools(url, &ops).await, ["read_journal", "write_entry"]);
+    assert_eq!(text(&write(url, &ops).await), "ops has 1 entries");
+
+    // `opsx` is not `ops`: the default group, which may not write.
+    let dev = OAuthClient::register_named(url, "Dev").await;
+    let (dev, _) = connect(&dev, all, "opsx", &write_scope).await;
+    assert_eq!(tools(url, &dev).await, ["read_journal"]);
+    let refused = write(url, &dev).await;
+    let result = result(&refused);
+    assert_eq!(result["isError"], true, "{result}");
+    assert!(
+        result["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("You may not call `write_entry` on this server (your groups: readers)"),
+        "{result}"
+    );
+}
+
+#[tokio::test]
+async fn a_claim_must_be_a_field_that_is_not_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("permissions.yaml");
+    std::fs::write(
+        &file,
+        "groups:\n  a:\n    tools: [\"*\"]\n    members: [\"claim:code=1234\"]\n",
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let error = start_up_error(
+        "journal",
+        &[
+            ("GUMSTACK_DATA_DIR", data.path().to_str().unwrap()),
+            ("GUMSTACK_SECRET_KEY", TEST_KEY),
+            ("GUMSTACK_PERMISSIONS", file.to_str().unwrap()),
+        ],
+        &["serve", "--http", "127.0.0.1:0"],
+    )
+    .await;
+    assert!(
+        error.contains("no claim `code` on this server (its claims: team)"),
+        "{error}"
+    );
+}
