@@ -3,12 +3,13 @@
 //! (`journal:read`, the server's minimum), `write_entry` needs
 //! `journal:write`. There is no provider: the user consents, and a client
 //! that authorizes again for more, in the browser that connected it, keeps
-//! the credentials entered then (the same grant).
+//! the credentials entered then (the same grant). And the audit log of a
+//! call that runs as a task.
 
 use gumstack_tests::{
     HttpServer, TEST_KEY,
     oauth::{Browser, OAuthClient, Page, pkce},
-    request_2026, rows, start_up_error,
+    request_2026, rows, run_example, start_up_error,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -411,7 +412,10 @@ async fn a_group_names_its_members_by_a_claim() {
 
     let ops = OAuthClient::register_named(url, "Ops").await;
     let (ops, _) = connect(&ops, all, "ops", &write_scope).await;
-    assert_eq!(tools(url, &ops).await, ["read_journal", "write_entry"]);
+    assert_eq!(
+        tools(url, &ops).await,
+        ["read_journal", "export_journal", "write_entry"]
+    );
     assert_eq!(text(&write(url, &ops).await), "ops has 1 entries");
 
     // `opsx` is not `ops`: the default group, which may not write.
@@ -453,5 +457,68 @@ async fn a_claim_must_be_a_field_that_is_not_secret() {
     assert!(
         error.contains("no claim `code` on this server (its claims: team)"),
         "{error}"
+    );
+}
+
+/// A tool call that becomes a task is audited once, when the task ends, with
+/// its caller.
+#[tokio::test]
+async fn a_call_run_as_a_task_is_audited_when_it_ends() {
+    let j = journal(&[]).await;
+    let url = j.server.url.as_str();
+    let client = OAuthClient::register(url).await;
+    let (token_, _) = connect(&client, "mcp", "ops", &[]).await;
+    let caps = json!({"extensions": {"io.modelcontextprotocol/tasks": {}}});
+    let started = request_2026(
+        url,
+        Some(&token_),
+        "tools/call",
+        json!({"name": "export_journal", "arguments": {}}),
+        caps.clone(),
+    )
+    .await;
+    assert_eq!(started["result"]["resultType"], "task", "{started:#}");
+    let id = started["result"]["taskId"].as_str().unwrap().to_owned();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let got = request_2026(
+            url,
+            Some(&token_),
+            "tasks/get",
+            json!({"taskId": id}),
+            caps.clone(),
+        )
+        .await;
+        if got["result"]["status"] == "completed" {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{got:#}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // The writer lingers up to 100 ms per batch; a clean stop flushes it.
+    j.server.terminate();
+    let mut server = j.server;
+    let _ = server.child.wait().await;
+    let dir = j.dir.path().to_str().unwrap();
+    let output = run_example(
+        "journal",
+        &[
+            ("GUMSTACK_DATA_DIR", dir),
+            ("GUMSTACK_SECRET_KEY", TEST_KEY),
+        ],
+        &["audit", "--json", "--tool", "export_journal"],
+    )
+    .await;
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 1, "{stdout}");
+    assert_eq!(records[0]["outcome"], "ok", "{stdout}");
+    assert_eq!(
+        records[0]["client"],
+        client.client_id.as_str(),
+        "{stdout}"
     );
 }

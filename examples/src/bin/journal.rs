@@ -70,6 +70,16 @@ impl Journal {
         Ok(entries.get(&creds.journal()).cloned().unwrap_or_default())
     }
 
+    /// Your team's journal as one text: a task, where the client runs tools
+    /// as tasks (an export of a long journal takes a while).
+    #[tool(read_only, task = "optional")]
+    async fn export_journal(&self) -> gumstack::Result<String> {
+        let creds = self.creds().await?;
+        let entries = self.entries.lock().expect("lock");
+        let lines = entries.get(&creds.journal()).cloned().unwrap_or_default();
+        Ok(format!("# {}\n{}", creds.team, lines.join("\n")))
+    }
+
     /// Write an entry in your team's journal. Needs `journal:write`.
     #[tool(scopes(write))]
     async fn write_entry(&self, text: String) -> gumstack::Result<String> {

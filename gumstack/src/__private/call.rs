@@ -40,3 +40,16 @@ pub(crate) fn unknown_tool(name: &str) -> rmcp::ErrorData {
 pub(crate) fn panicked(name: &str) -> String {
     format!("tool `{name}` failed unexpectedly (it panicked); see the server log")
 }
+
+/// What telemetry and the audit log count a call's outcome as.
+pub(super) fn classify(
+    outcome: &std::thread::Result<Option<CallToolResult>>,
+) -> crate::telemetry::ToolOutcome {
+    use crate::telemetry::ToolOutcome;
+    match outcome {
+        Ok(Some(result)) if result.is_error == Some(true) => ToolOutcome::Error,
+        Ok(Some(_)) => ToolOutcome::Ok,
+        Ok(None) => ToolOutcome::Unknown,
+        Err(_) => ToolOutcome::Panicked,
+    }
+}

@@ -6,14 +6,14 @@ use std::{borrow::Cow, sync::Arc};
 use rmcp::{
     ErrorData,
     model::{
-        CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities,
-        Implementation, ListToolsResult, ServerCapabilities, ServerConfig, Tool,
+        CallToolRequestParams, CallToolResponse, ClientCapabilities, Implementation,
+        ListToolsResult, ServerCapabilities, ServerConfig, Tool,
     },
 };
 
 use super::{
     Rounds,
-    call::{panicked, run_tool, unknown_tool},
+    call::{classify, panicked, run_tool, unknown_tool},
     tasks,
 };
 use crate::{
@@ -244,16 +244,6 @@ fn lacking_scopes<S: Server>(
             missing.join(", ")
         )
     })
-}
-
-/// What telemetry counts a call's outcome as.
-fn classify(outcome: &std::thread::Result<Option<CallToolResult>>) -> ToolOutcome {
-    match outcome {
-        Ok(Some(result)) if result.is_error == Some(true) => ToolOutcome::Error,
-        Ok(Some(_)) => ToolOutcome::Ok,
-        Ok(None) => ToolOutcome::Unknown,
-        Err(_) => ToolOutcome::Panicked,
-    }
 }
 
 /// Count a tool call under its name from the server's table, never the

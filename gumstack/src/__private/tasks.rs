@@ -15,11 +15,11 @@ use rmcp::{
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    call::{panicked, run_tool, unknown_tool},
+    call::{classify, panicked, run_tool, unknown_tool},
     rounds::principal,
 };
 use crate::{
-    Server,
+    Server, audit,
     context::{Context, ServerState, exchange::Exchange, tasks},
 };
 
@@ -62,10 +62,19 @@ pub(crate) fn start<S: Server>(
                 ct.cancel();
                 std::future::pending::<()>().await
             };
+            // Audited as the call it is, when it ends (the request that
+            // started it recorded nothing).
+            let caller = grant.as_ref().map(|g| g.record().clone());
+            let audit = audit::Call::tool(S::tools(), &name, &arguments, caller);
+            let run = tracing::Instrument::instrument(
+                run_tool(&*server, &name, arguments, grant, ctx),
+                audit.span().clone(),
+            );
             let outcome = tokio::select! {
-                outcome = run_tool(&*server, &name, arguments, grant, ctx) => outcome,
+                outcome = run => outcome,
                 () = link => unreachable!("the link never ends"),
             };
+            audit.end(classify(&outcome).into());
             match outcome {
                 // A tool that stops when cancelled returns an error: the task
                 // is cancelled. One that finishes anyway is completed (SEP-2663).
