@@ -516,9 +516,5 @@ async fn a_call_run_as_a_task_is_audited_when_it_ends() {
         .collect();
     assert_eq!(records.len(), 1, "{stdout}");
     assert_eq!(records[0]["outcome"], "ok", "{stdout}");
-    assert_eq!(
-        records[0]["client"],
-        client.client_id.as_str(),
-        "{stdout}"
-    );
+    assert_eq!(records[0]["client"], client.client_id.as_str(), "{stdout}");
 }

@@ -1273,6 +1273,52 @@ async fn cold_start_once(which: Which, env: &[(&str, &str)]) -> Result<Duration,
     Ok(elapsed)
 }
 
+/// Spawn `which` serving HTTP and time it to its first answer to a POST of
+/// `initialize` at `/mcp` (a `cred` server answers 401, its challenge: it
+/// listens only once its store is open and its key loaded). Connection
+/// attempts are refused at once until it listens, so they are retried at
+/// once.
+async fn http_cold_start_once(which: Which, env: &[(&str, &str)]) -> Result<Duration, BoxError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let port = free_port().await?;
+    let addr = format!("127.0.0.1:{port}");
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"cold","version":"1"}}}"#;
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let start = Instant::now();
+    let mut child = command(which)
+        .args(["serve", "--http", &addr])
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .spawn()?;
+    let deadline = start + Duration::from_secs(30);
+    let status = loop {
+        if let Ok(mut stream) = tokio::net::TcpStream::connect(&addr).await {
+            stream.write_all(request.as_bytes()).await?;
+            let mut head = [0u8; 12];
+            stream.read_exact(&mut head).await?;
+            break String::from_utf8_lossy(&head[9..12]).into_owned();
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{} did not listen on {addr}", which.bin()).into());
+        }
+        tokio::task::yield_now().await;
+    };
+    let elapsed = start.elapsed();
+    let _ = child.kill().await;
+    let expected = if matches!(which, Which::GumCred) {
+        "401"
+    } else {
+        "200"
+    };
+    if status != expected {
+        return Err(format!("{} answered {status} to its first request", which.bin()).into());
+    }
+    Ok(elapsed)
+}
+
 async fn cold_start(opts: &Opts) -> Result<(), BoxError> {
     if opts.cold == 0 {
         return Ok(());
@@ -1292,7 +1338,32 @@ async fn cold_start(opts: &Opts) -> Result<(), BoxError> {
         c.push(cold_start_once(Which::GumCred, &cred_env).await?);
         p.push(cold_start_once(Which::Plain, &[]).await?);
     }
+    // A first start: an empty data directory, so the store is created and
+    // every migration runs.
+    let mut first = Vec::new();
+    for _ in 0..opts.cold {
+        let fresh = tempfile::tempdir()?;
+        let fresh_path = fresh
+            .path()
+            .to_str()
+            .ok_or("non-UTF-8 temp dir")?
+            .to_owned();
+        let env = [
+            ("GUMSTACK_DATA_DIR", fresh_path.as_str()),
+            ("GUMSTACK_SECRET_KEY", BENCH_SEAL_KEY),
+        ];
+        first.push(cold_start_once(Which::GumCred, &env).await?);
+    }
+    // Over HTTP, each server spawned to its first answer.
+    let (mut hg, mut hc, mut hp) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..opts.cold {
+        hg.push(http_cold_start_once(Which::Gumstack, &[]).await?);
+        hc.push(http_cold_start_once(Which::GumCred, &cred_env).await?);
+        hp.push(http_cold_start_once(Which::Plain, &[]).await?);
+    }
     let (g, c, p) = (median(g), median(c), median(p));
+    let first = median(first);
+    let (hg, hc, hp) = (median(hg), median(hc), median(hp));
     println!(
         "### Cold start (spawn to first `tools/list` over stdio, median of {})\n",
         opts.cold
@@ -1309,6 +1380,26 @@ async fn cold_start(opts: &Opts) -> Result<(), BoxError> {
         ms(p),
         ratio(g.as_secs_f64(), p.as_secs_f64()),
         ratio(c.as_secs_f64(), p.as_secs_f64())
+    );
+    println!(
+        "First start of gumstack `cred` (an empty data directory: the store created, every migration run): {} ms\n",
+        ms(first)
+    );
+    println!(
+        "### Cold start over HTTP (spawn to the first answer to a POST of `initialize` at `/mcp`; `cred` answers its 401 challenge, after opening its store and loading its key; median of {})\n",
+        opts.cold
+    );
+    println!(
+        "| gumstack `none` ms | gumstack `cred` ms | plain ms | ratio `none` | ratio `cred` |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    println!(
+        "| {} | {} | {} | {} | {} |\n",
+        ms(hg),
+        ms(hc),
+        ms(hp),
+        ratio(hg.as_secs_f64(), hp.as_secs_f64()),
+        ratio(hc.as_secs_f64(), hp.as_secs_f64())
     );
     Ok(())
 }
