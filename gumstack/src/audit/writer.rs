@@ -23,7 +23,8 @@ const BATCH: usize = 512;
 /// How long the writer waits for more records after the first of a batch:
 /// one write for what arrives within it, not one per wake-up (under load a
 /// wake-up finds a handful, and each write is a transaction). A crash loses
-/// at most this much; a clean stop flushes.
+/// at most this much; a clean stop flushes (a flush asked for meanwhile waits
+/// for the rest of it).
 const LINGER: Duration = Duration::from_millis(100);
 /// How often records past the retention are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
@@ -174,16 +175,25 @@ async fn run(
     }
 }
 
-/// Gather more of a batch for up to [`LINGER`], unless a flush is asked for;
-/// whether the channel closed meanwhile.
+/// Gather more of a batch: wait [`LINGER`] without watching the buffer, then
+/// take what arrived, unless a flush is asked for; whether the channel closed
+/// meanwhile. Watching it would wake the writer at every record pushed (a
+/// wake-up of a runtime thread each, thousands a second under load) to find
+/// one or two there.
 async fn linger(receiver: &mut mpsc::Receiver<Message>, messages: &mut Vec<Message>) -> bool {
-    let deadline = tokio::time::Instant::now() + LINGER;
-    while messages.len() < BATCH && !messages.iter().any(|m| matches!(m, Message::Flush(_))) {
-        let room = BATCH - messages.len();
-        match tokio::time::timeout_at(deadline, receiver.recv_many(messages, room)).await {
-            Ok(0) => return true,
-            Ok(_) => {}
-            Err(_) => break,
+    use mpsc::error::TryRecvError;
+    let mut flushing = messages.iter().any(|m| matches!(m, Message::Flush(_)));
+    if messages.len() < BATCH && !flushing {
+        tokio::time::sleep(LINGER).await;
+    }
+    while messages.len() < BATCH && !flushing {
+        match receiver.try_recv() {
+            Ok(message) => {
+                flushing = matches!(message, Message::Flush(_));
+                messages.push(message);
+            }
+            Err(TryRecvError::Empty) => break,
+            Err(TryRecvError::Disconnected) => return true,
         }
     }
     false
