@@ -105,8 +105,9 @@ async fn each_mode_mounts_only_its_own_routes() {
         ("/authorize", Method::POST, [false, true, true]),
         ("/authorize/credentials", Method::POST, [false, true, false]),
         ("/auth/callback", Method::GET, [false, false, true]),
-        ("/auth/reconnect", Method::GET, [false, false, true]),
-        ("/auth/reconnect", Method::POST, [false, false, true]),
+        // `cred`: a step-up link's page (the server's own scopes).
+        ("/auth/reconnect", Method::GET, [false, true, true]),
+        ("/auth/reconnect", Method::POST, [false, true, true]),
         ("/accounts", Method::GET, [false, true, true]),
         ("/accounts/disconnect", Method::POST, [false, true, true]),
         ("/token", Method::POST, [false, true, true]),

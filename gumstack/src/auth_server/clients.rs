@@ -69,7 +69,16 @@ pub(super) async fn resolve<F>(
         if let Some(record) = server.documents.get(client_id) {
             return Ok(record);
         }
-        let (record, lifetime) = documents::fetch(&server.http, server.test_mode, client_id)
+        let http = match server.http.get() {
+            Some(http) => http,
+            None => {
+                let built = documents::client_builder()
+                    .build()
+                    .map_err(|e| UnknownClient(format!("cannot build the HTTP client: {e}")))?;
+                server.http.get_or_init(|| built)
+            }
+        };
+        let (record, lifetime) = documents::fetch(http, server.test_mode, client_id)
             .await
             .map_err(UnknownClient)?;
         if let Some(lifetime) = lifetime {

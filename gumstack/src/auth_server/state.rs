@@ -7,14 +7,14 @@ use axum::Router;
 
 use super::{
     cookies::Cookies,
-    documents::{self, Documents},
+    documents::Documents,
     guard,
     pages::NextStep,
     protocol::scope::ScopePolicy,
     usage::Usage,
 };
 use crate::{
-    Error, Result,
+    Result,
     store::{Sessions, Store},
 };
 
@@ -68,7 +68,10 @@ pub(crate) struct AuthServer<F> {
     /// Allows client metadata documents on loopback/private addresses and http.
     pub test_mode: bool,
     /// Fetches client metadata documents (no redirects, no proxy).
-    pub http: reqwest::Client,
+    /// Built at its first use: building one loads the system's root
+    /// certificates, milliseconds a server that never fetches a document
+    /// would spend before it answers its first request.
+    pub http: std::sync::OnceLock<reqwest::Client>,
     /// MCP session id -> the grant that opened it.
     pub sessions: Arc<Sessions>,
     /// How the browser cookie is named and set (`__Host-`/`Secure` on https).
@@ -122,9 +125,7 @@ impl<F: Flow> AuthServer<F> {
             lifetimes,
             test_mode,
             scopes,
-            http: documents::client_builder()
-                .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+            http: std::sync::OnceLock::new(),
             sessions,
             documents: Documents::new(),
             flow,
