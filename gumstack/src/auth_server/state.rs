@@ -6,11 +6,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 use axum::Router;
 
 use super::{
-    cookies::Cookies,
-    documents::Documents,
-    guard,
-    pages::NextStep,
-    protocol::scope::ScopePolicy,
+    cookies::Cookies, documents::Documents, guard, pages::NextStep, protocol::scope::ScopePolicy,
     usage::Usage,
 };
 use crate::{
