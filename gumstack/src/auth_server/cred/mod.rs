@@ -163,7 +163,6 @@ async fn credentials(
             .is_some();
         return Ok(form_page(&server, &pending, &browser, saved, kept, errors));
     }
-    // Single use from here on: a second submit of the same page finds nothing.
     let pending = take(&server, &pending).await?;
     let grant = grants
         .create(Some(&pending.client_id), None, &values)
