@@ -84,6 +84,7 @@ contract!(
     stores_on_one_place_share_state,
     sessions_keep_their_state_and_first_binding,
     grants_are_listed_with_their_clients_and_last_use,
+    a_clients_grant_is_found_by_its_account,
     sealed_values_are_listed_and_swapped_only_from_what_was_read,
     values_are_spent_once_across_replicas,
     tasks_are_read_by_every_replica_and_an_end_is_final,
@@ -492,6 +493,44 @@ async fn grants_are_listed_with_their_clients_and_last_use(place: Place) {
         ],
         "oldest first; a client known only by its document has no stored name; a use recorded late never moves the time back"
     );
+}
+
+async fn a_clients_grant_is_found_by_its_account(place: Place) {
+    let store = place.open().await;
+    let of = |g: &str, client: &str, account: &str, updated_at: i64| GrantRecord {
+        client_id: Some(client.into()),
+        account_id: Some(account.into()),
+        updated_at,
+        ..grant(g, 1_000)
+    };
+    for g in [
+        of("old", "c1", "alice", 1_000),
+        of("new", "c1", "alice", 2_000),
+        of("bobs", "c1", "bob", 3_000),
+        of("elsewhere", "c2", "alice", 4_000),
+        of("gone", "c3", "alice", 5_000),
+    ] {
+        store.put_grant(&g).await.unwrap();
+    }
+    store.set_grant_disconnected("gone", true).await.unwrap();
+    let found = |client: &'static str, account: &'static str| {
+        let store = store.clone();
+        async move { store.connected_grant_of(client, account).await.unwrap() }
+    };
+    assert_eq!(
+        found("c1", "alice").await.as_deref(),
+        Some("new"),
+        "the newest"
+    );
+    assert_eq!(found("c1", "bob").await.as_deref(), Some("bobs"));
+    assert_eq!(found("c2", "alice").await.as_deref(), Some("elsewhere"));
+    assert_eq!(
+        found("c3", "alice").await,
+        None,
+        "a disconnected grant is not kept"
+    );
+    assert_eq!(found("c1", "carol").await, None);
+    assert_eq!(found("c9", "alice").await, None);
 }
 
 async fn sealed_values_are_listed_and_swapped_only_from_what_was_read(place: Place) {

@@ -87,6 +87,10 @@ pub trait Store: Send + Sync + 'static {
     async fn link_browser(&self, browser_hash: &str, grant_id: &str) -> Result<()>;
     /// The grants a browser connected, oldest first.
     async fn grants_of_browser(&self, browser_hash: &str) -> Result<Vec<GrantRecord>>;
+    /// The id of the connected grant of client `client_id` for provider
+    /// account `account_id` (the newest, should there be several).
+    async fn connected_grant_of(&self, client_id: &str, account_id: &str)
+    -> Result<Option<String>>;
 
     /// Store a token issued to a client.
     async fn put_token(&self, token: &TokenRecord) -> Result<()>;

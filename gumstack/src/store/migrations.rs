@@ -138,4 +138,8 @@ pub const MIGRATIONS: &[&str] = &[
     // has its `limit`: at once for a busy grant or with `--since`, the whole
     // log for one absent from it.
     "DROP INDEX audit_by_grant;",
+    // 12: a client's grant for one provider account, which an `oauth`
+    // authorization looks for to keep the same grant (a step-up) rather
+    // than scan every grant.
+    "CREATE INDEX grants_by_client_account ON grants (client_id, account_id);",
 ];

@@ -688,6 +688,20 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn connected_grant_of(
+        &self,
+        client_id: &str,
+        account_id: &str,
+    ) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM grants WHERE client_id = $1 AND account_id = $2 AND disconnected = 0 ORDER BY updated_at DESC, id LIMIT 1",
+        )
+        .bind(client_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     async fn put_token(&self, t: &TokenRecord) -> Result<()> {
         sqlx::query("INSERT INTO tokens (token_hash, kind, grant_id, client_id, resource, scope, used, expires_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)")
             .bind(&t.token_hash)

@@ -102,16 +102,10 @@ async fn same_grant(
     let Some(account_id) = account.and_then(|a| a.id.as_deref()) else {
         return Ok(None);
     };
-    // A scan of the summaries: authorizations are rare, and it reads no sealed value.
-    let grants = server.store.list_grants().await?;
-    Ok(grants
-        .into_iter()
-        .find(|g| {
-            !g.disconnected
-                && g.client_id.as_deref() == Some(client_id)
-                && g.account_id.as_deref() == Some(account_id)
-        })
-        .map(|g| g.id))
+    Ok(server
+        .store
+        .connected_grant_of(client_id, account_id)
+        .await?)
 }
 
 /// Exchange the provider's `code` (with the PKCE verifier sealed for
