@@ -8,6 +8,7 @@ pub mod browser;
 pub mod npm;
 pub mod oauth;
 pub mod postgres;
+pub mod step_up;
 
 use rmcp::{
     RoleClient, ServiceExt,

@@ -10,6 +10,7 @@ use gumstack_tests::{
     HttpServer, TEST_KEY,
     oauth::{Browser, OAuthClient, Page, pkce},
     request_2026, rows, run_example, start_up_error,
+    step_up::{Answer, call, link_in, result, text, token},
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -28,59 +29,6 @@ async fn journal(extra: &[(&str, &str)]) -> Journal {
     env.extend_from_slice(extra);
     let server = HttpServer::start("journal", &env, &[]).await;
     Journal { server, dir }
-}
-
-struct Answer {
-    status: StatusCode,
-    challenge: Option<String>,
-    body: Value,
-}
-
-/// A 2026-07-28 `tools/call` of `tool` with `token`, status and challenge kept.
-async fn call(url: &str, token: &str, tool: &str, arguments: Value) -> Answer {
-    let response = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(token)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/call")
-        .header("mcp-name", tool)
-        .json(&json!({
-            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": {
-                "name": tool, "arguments": arguments,
-                "_meta": {
-                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                    "io.modelcontextprotocol/clientCapabilities": {},
-                },
-            },
-        }))
-        .send()
-        .await
-        .expect("POST /mcp");
-    Answer {
-        status: response.status(),
-        challenge: response
-            .headers()
-            .get("www-authenticate")
-            .map(|v| v.to_str().unwrap().to_owned()),
-        body: response.json().await.unwrap_or(Value::Null),
-    }
-}
-
-/// The result of a call that ran (a tool error included).
-fn result(answer: &Answer) -> &Value {
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    &answer.body["result"]
-}
-
-fn text(answer: &Answer) -> String {
-    let result = result(answer);
-    assert_ne!(result["isError"], true, "{result}");
-    result["content"][0]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn write(url: &str, token: &str) -> Answer {
@@ -123,18 +71,6 @@ async fn approve(client: &OAuthClient, consent: &Page, ticked: &[&str]) -> Page 
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page
-}
-
-/// Exchange the code of a finished authorization: the token and its scope.
-async fn token(client: &OAuthClient, done: &Page, verifier: &str) -> (String, String) {
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let code = done.redirect_param("code").expect("code");
-    let (status, body, _) = client.exchange(&code, verifier).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (
-        body["access_token"].as_str().unwrap().to_owned(),
-        body["scope"].as_str().unwrap().to_owned(),
-    )
 }
 
 /// A whole first authorization for `scope` with `team`'s credentials and
@@ -290,15 +226,6 @@ async fn an_unticked_scope_is_not_granted() {
     let (token_, scope) = connect(&client, "mcp journal:write", "ops", &["journal:write"]).await;
     assert_eq!(scope, "mcp journal:read journal:write");
     assert_eq!(text(&write(url, &token_).await), "ops has 1 entries");
-}
-
-/// The link of a tool error.
-fn link_in(answer: &Answer) -> String {
-    let result = result(answer);
-    assert_eq!(result["isError"], true, "{result}");
-    let text = result["content"][0]["text"].as_str().unwrap();
-    let start = text.find("http://").expect("a link");
-    text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use gumstack_tests::{
     OAuthServer,
     oauth::{OAuthClient, Page, pkce},
     rows,
+    step_up::{call, link_in, text, token},
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -17,58 +18,6 @@ use serde_json::{Value, json};
 async fn notes() -> OAuthServer {
     // The provider is asked for `read` on every connection; `write` only on a step-up.
     OAuthServer::start_example("notes", &[("OAUTH_SCOPES", "read")]).await
-}
-
-struct Answer {
-    status: StatusCode,
-    challenge: Option<String>,
-    body: Value,
-}
-
-/// A 2026-07-28 `tools/call` (one request, one JSON reply) with `token`.
-async fn call(url: &str, token: &str, tool: &str, arguments: Value) -> Answer {
-    let response = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(token)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/call")
-        .header("mcp-name", tool)
-        .json(&json!({
-            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": {
-                "name": tool, "arguments": arguments,
-                "_meta": {
-                    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                    "io.modelcontextprotocol/clientCapabilities": {},
-                },
-            },
-        }))
-        .send()
-        .await
-        .expect("POST /mcp");
-    let status = response.status();
-    let challenge = response
-        .headers()
-        .get("www-authenticate")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = response.json().await.unwrap_or(Value::Null);
-    Answer {
-        status,
-        challenge,
-        body,
-    }
-}
-
-/// The text of a tool result.
-fn text(answer: &Answer) -> String {
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    let result = &answer.body["result"];
-    assert_ne!(result["isError"], true, "{result}");
-    result["content"][0]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// `key="value"` of a `WWW-Authenticate` challenge.
@@ -134,18 +83,6 @@ fn asked_of_provider(page: &Page) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == "scope")
         .map(|(_, v)| v.into_owned())
-}
-
-/// Exchange the code of a finished authorization: the token and its scope.
-async fn token(client: &OAuthClient, done: &Page, verifier: &str) -> (String, String) {
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let code = done.redirect_param("code").expect("code");
-    let (status, body, _) = client.exchange(&code, verifier).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (
-        body["access_token"].as_str().unwrap().to_owned(),
-        body["scope"].as_str().unwrap().to_owned(),
-    )
 }
 
 /// Tick every optional scope the consent page shows (as a browser sends a
@@ -551,16 +488,6 @@ async fn rmcps_client_acts_on_the_challenge_with_its_scope_upgrade() {
         1,
         "the step-up kept the grant"
     );
-}
-
-/// The link in a tool error's text.
-fn link_in(answer: &Answer) -> String {
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    let result = &answer.body["result"];
-    assert_eq!(result["isError"], true, "{result}");
-    let text = result["content"][0]["text"].as_str().unwrap();
-    let start = text.find("http://").expect("a link");
-    text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 /// Open a step-up link in `browser` and continue to the provider as `user`:
