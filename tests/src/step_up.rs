@@ -1,5 +1,6 @@
 //! Tool calls that may be refused for scopes: the 403 and its challenge kept,
-//! a tool error's step-up link, and the token an authorization ends with.
+//! a tool error's step-up link, the tools a caller is shown, and the consent
+//! page and token of an authorization for a scope.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -45,6 +46,30 @@ pub async fn call(url: &str, token: &str, tool: &str, arguments: Value) -> Answe
             .map(|v| v.to_str().unwrap().to_owned()),
         body: response.json().await.unwrap_or(Value::Null),
     }
+}
+
+/// The names of the tools `tools/list` shows the caller of `token` (a
+/// 2026-07-28 request).
+pub async fn tool_names(url: &str, token: &str) -> Vec<String> {
+    let answer = crate::request_2026(url, Some(token), "tools/list", json!({}), json!({})).await;
+    answer["result"]["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Open the consent page of an authorization of `client` for `scope`.
+pub async fn consent(client: &OAuthClient, challenge: &str, scope: &str) -> Page {
+    let url = format!(
+        "{}&scope={}",
+        client.authorize_url(challenge, "st"),
+        scope.replace(' ', "%20")
+    );
+    let page = client.browser.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page
 }
 
 /// The result of a call that ran (a tool error included).

@@ -10,7 +10,7 @@ use gumstack_tests::{
     HttpServer, TEST_KEY,
     oauth::{Browser, OAuthClient, Page, pkce},
     request_2026, rows, run_example, start_up_error,
-    step_up::{Answer, call, link_in, result, text, token},
+    step_up::{Answer, call, consent, link_in, result, text, token, tool_names},
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -37,18 +37,6 @@ async fn write(url: &str, token: &str) -> Answer {
 
 async fn read(url: &str, token: &str) -> String {
     text(&call(url, token, "read_journal", json!({})).await)
-}
-
-/// The consent page of an authorization of `client` for `scope`.
-async fn consent(client: &OAuthClient, challenge: &str, scope: &str) -> Page {
-    let url = format!(
-        "{}&scope={}",
-        client.authorize_url(challenge, "st"),
-        scope.replace(' ', "%20")
-    );
-    let page = client.browser.get(&url).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    page
 }
 
 /// Approve `consent`, with `ticked` optional scopes left ticked: the
@@ -317,16 +305,6 @@ groups:
     members: ["claim:team=ops"]
 "#;
 
-async fn tools(url: &str, token: &str) -> Vec<String> {
-    let answer = request_2026(url, Some(token), "tools/list", json!({}), json!({})).await;
-    answer["result"]["tools"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{answer}"))
-        .iter()
-        .map(|t| t["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn a_group_names_its_members_by_a_claim() {
     let dir = tempfile::tempdir().unwrap();
@@ -340,7 +318,7 @@ async fn a_group_names_its_members_by_a_claim() {
     let ops = OAuthClient::register_named(url, "Ops").await;
     let (ops, _) = connect(&ops, all, "ops", &write_scope).await;
     assert_eq!(
-        tools(url, &ops).await,
+        tool_names(url, &ops).await,
         ["read_journal", "export_journal", "write_entry"]
     );
     assert_eq!(text(&write(url, &ops).await), "ops has 1 entries");
@@ -348,7 +326,7 @@ async fn a_group_names_its_members_by_a_claim() {
     // `opsx` is not `ops`: the default group, which may not write.
     let dev = OAuthClient::register_named(url, "Dev").await;
     let (dev, _) = connect(&dev, all, "opsx", &write_scope).await;
-    assert_eq!(tools(url, &dev).await, ["read_journal"]);
+    assert_eq!(tool_names(url, &dev).await, ["read_journal"]);
     let refused = write(url, &dev).await;
     let result = result(&refused);
     assert_eq!(result["isError"], true, "{result}");

@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use gumstack_tests::{OAuthServer, oauth::OAuthClient, request_2026, run_example, start_up_error};
+use gumstack_tests::{
+    OAuthServer, oauth::OAuthClient, request_2026, run_example, start_up_error, step_up::tool_names,
+};
 use serde_json::{Value, json};
 
 const GROUPS: &str = r#"
@@ -34,16 +36,6 @@ async fn start(text: &str) -> (OAuthServer, std::path::PathBuf) {
     )
     .await;
     (s, file)
-}
-
-async fn tools(url: &str, token: &str) -> Vec<String> {
-    let answer = request_2026(url, Some(token), "tools/list", json!({}), json!({})).await;
-    answer["result"]["tools"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{answer}"))
-        .iter()
-        .map(|t| t["name"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 async fn add(url: &str, token: &str) -> Value {
@@ -86,8 +78,8 @@ async fn each_user_sees_and_calls_only_the_tools_of_their_groups() {
     let (alice, _) = client.oauth_tokens("alice").await;
     let (bob, _) = client.oauth_tokens("bob").await;
 
-    assert_eq!(tools(url, &alice).await, ["list_notes", "add_note"]);
-    assert_eq!(tools(url, &bob).await, ["list_notes"]);
+    assert_eq!(tool_names(url, &alice).await, ["list_notes", "add_note"]);
+    assert_eq!(tool_names(url, &bob).await, ["list_notes"]);
     assert_eq!(add(url, &alice).await["isError"], false);
     let refused = add(url, &bob).await;
     assert_eq!(refused["isError"], true, "{refused}");
@@ -115,8 +107,8 @@ async fn each_user_sees_and_calls_only_the_tools_of_their_groups() {
         "{}",
         s.server.log()
     );
-    assert_eq!(tools(url, &bob).await, ["list_notes"]);
-    assert_eq!(tools(url, &alice).await, ["list_notes", "add_note"]);
+    assert_eq!(tool_names(url, &bob).await, ["list_notes"]);
+    assert_eq!(tool_names(url, &alice).await, ["list_notes", "add_note"]);
 
     // bob joins the writers: after SIGHUP he may add notes.
     std::fs::write(
@@ -128,7 +120,7 @@ async fn each_user_sees_and_calls_only_the_tools_of_their_groups() {
     )
     .unwrap();
     hang_up(&s);
-    assert!(until(async || tools(url, &bob).await.len() == 2).await);
+    assert!(until(async || tool_names(url, &bob).await.len() == 2).await);
     assert_eq!(add(url, &bob).await["isError"], false);
 }
 

@@ -10,7 +10,7 @@ use gumstack_tests::{
     OAuthServer,
     oauth::{OAuthClient, Page, pkce},
     rows,
-    step_up::{call, link_in, text, token},
+    step_up::{self, call, link_in, text, token},
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -37,13 +37,7 @@ async fn authorize(
     user: &str,
     decide: impl FnOnce(&Page) -> Option<Vec<(String, String)>>,
 ) -> (Page, Option<Page>) {
-    let url = format!(
-        "{}&scope={}",
-        client.authorize_url(challenge, "st"),
-        scope.replace(' ', "%20")
-    );
-    let consent = client.browser.get(&url).await;
-    assert_eq!(consent.status, StatusCode::OK, "{}", consent.body);
+    let consent = step_up::consent(client, challenge, scope).await;
     let Some(extra) = decide(&consent) else {
         return (consent, None);
     };

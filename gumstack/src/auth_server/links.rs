@@ -5,10 +5,14 @@
 //! its own). Each mode's page does the work; this module makes the link and
 //! checks who opens it.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::{
+    Form,
+    extract::rejection::FormRejection,
+    http::{HeaderMap, StatusCode},
+};
 use serde::Deserialize;
 
-use super::{AuthServer, error::AuthError, pages};
+use super::{AuthServer, authorize, cookies::form_token, error::AuthError, pages};
 use crate::{
     Result, crypto,
     store::{PendingRecord, Store, now},
@@ -107,6 +111,24 @@ pub(super) async fn opened<F>(
         .find(|g| g.id == grant_id)
         .ok_or_else(not_yours)?;
     Ok((pending, grant.nickname, browser))
+}
+
+/// The answer of a link's page, from the browser of `headers`: from this
+/// site, with the page's form token, for a link that still works and a
+/// browser that connected its grant. Returns the link's request and the
+/// browser's token.
+pub(super) async fn submitted<F>(
+    server: &AuthServer<F>,
+    headers: &HeaderMap,
+    form: std::result::Result<Form<LinkForm>, FormRejection>,
+) -> std::result::Result<(PendingRecord, String), AuthError> {
+    authorize::refuse_cross_site(server, headers)?;
+    let Form(form) = form.map_err(|_| AuthError::bad_request("The form could not be read"))?;
+    let (pending, _, browser) = opened(server, headers, &form.pending).await?;
+    if !crypto::same(&form_token(&browser, &purpose(&pending.id)), &form.csrf) {
+        return Err(AuthError::not_accepted("Open the link again and retry."));
+    }
+    Ok((pending, browser))
 }
 
 /// The scopes a step-up link adds, as the consent page shows them (empty for

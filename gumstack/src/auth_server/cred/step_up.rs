@@ -14,15 +14,11 @@ use axum::{
 };
 
 use super::state::Server;
-use crate::{
-    auth_server::{
-        authorize,
-        cookies::form_token,
-        error::{Answer, AuthError},
-        links::{self, LinkForm, LinkQuery},
-        pages,
-    },
-    crypto,
+use crate::auth_server::{
+    cookies::form_token,
+    error::{Answer, AuthError},
+    links::{self, LinkForm, LinkQuery},
+    pages,
 };
 
 #[derive(Template)]
@@ -71,15 +67,7 @@ pub(super) async fn allow(
     headers: HeaderMap,
     form: std::result::Result<Form<LinkForm>, axum::extract::rejection::FormRejection>,
 ) -> Answer {
-    authorize::refuse_cross_site(&server, &headers)?;
-    let Form(form) = form.map_err(|_| AuthError::bad_request("The form could not be read"))?;
-    let (pending, _, browser) = links::opened(&server, &headers, &form.pending).await?;
-    if !crypto::same(
-        &form_token(&browser, &links::purpose(&pending.id)),
-        &form.csrf,
-    ) {
-        return Err(AuthError::not_accepted("Open the link again and retry."));
-    }
+    let (pending, _) = links::submitted(&server, &headers, form).await?;
     // Single use: a second submit (or a replay) finds nothing.
     let pending = server
         .store
